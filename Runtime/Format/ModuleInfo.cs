@@ -1,0 +1,163 @@
+namespace Sharptime.Format;
+
+/// <summary>
+/// A decoded module: everything later stages need, without re-parsing sections.
+/// Byte ranges (<see cref="ConstExpr"/>, <see cref="FunctionBody"/>, data payloads) index <see cref="Bytes"/>.
+/// Index spaces put imports first, as the spec does.
+/// </summary>
+internal sealed class ModuleInfo
+{
+    public ModuleInfo(ReadOnlyMemory<byte> bytes) => Bytes = bytes;
+
+    /// <summary>The whole binary module.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; }
+
+    public List<FuncType> Types { get; } = [];
+    public List<Import> Imports { get; } = [];
+
+    /// <summary>Type index of every function, imported ones first.</summary>
+    public List<uint> FunctionTypeIndices { get; } = [];
+    public int ImportedFunctionCount { get; set; }
+
+    /// <summary>Every table, imported ones first.</summary>
+    public List<TableType> Tables { get; } = [];
+    public int ImportedTableCount { get; set; }
+
+    /// <summary>Every memory, imported ones first.</summary>
+    public List<MemoryType> Memories { get; } = [];
+    public int ImportedMemoryCount { get; set; }
+
+    /// <summary>Every global, imported ones first; imported globals have no initializer.</summary>
+    public List<GlobalInfo> Globals { get; } = [];
+    public int ImportedGlobalCount { get; set; }
+
+    public List<Export> Exports { get; } = [];
+    public uint? StartFunction { get; set; }
+    public List<ElementSegment> Elements { get; } = [];
+
+    /// <summary>The data count section's value, when the section is present.</summary>
+    public uint? DataCount { get; set; }
+    public List<DataSegment> Data { get; } = [];
+
+    /// <summary>Bodies of the defined functions; body i belongs to function <c>ImportedFunctionCount + i</c>.</summary>
+    public List<FunctionBody> FunctionBodies { get; } = [];
+
+    public NameSection Names { get; } = new();
+    public List<CustomSection> CustomSections { get; } = [];
+
+    public FuncType FunctionType(uint functionIndex) => Types[(int)FunctionTypeIndices[(int)functionIndex]];
+}
+
+internal sealed class FuncType : IEquatable<FuncType>
+{
+    public FuncType(ValType[] parameters, ValType[] results)
+    {
+        Params = parameters;
+        Results = results;
+    }
+
+    public ValType[] Params { get; }
+    public ValType[] Results { get; }
+
+    public bool Equals(FuncType? other) =>
+        other is not null && Params.AsSpan().SequenceEqual(other.Params) && Results.AsSpan().SequenceEqual(other.Results);
+
+    public override bool Equals(object? obj) => Equals(obj as FuncType);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var t in Params) hash.Add(t);
+        hash.Add(-1);
+        foreach (var t in Results) hash.Add(t);
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() =>
+        $"[{string.Join(" ", Params.Select(p => p.Name()))}] -> [{string.Join(" ", Results.Select(r => r.Name()))}]";
+}
+
+internal enum ExternKind : byte
+{
+    Func = 0,
+    Table = 1,
+    Memory = 2,
+    Global = 3,
+}
+
+/// <summary>Size limits in units of pages (memories) or elements (tables).</summary>
+internal readonly record struct Limits(ulong Min, ulong? Max);
+
+internal readonly record struct TableType(ValType ElementType, Limits Limits);
+
+internal readonly record struct MemoryType(Limits Limits, bool Shared = false, bool Is64 = false);
+
+internal readonly record struct GlobalType(ValType Type, bool Mutable);
+
+/// <summary>A constant expression's bytes in the module, from its first operator through its <c>end</c>.</summary>
+internal readonly record struct ConstExpr(int Offset, int Length);
+
+internal sealed record GlobalInfo(GlobalType Type, ConstExpr? Init);
+
+internal sealed class Import
+{
+    public required string Module { get; init; }
+    public required string Name { get; init; }
+    public required ExternKind Kind { get; init; }
+    /// <summary>Type index, for function imports.</summary>
+    public uint FunctionTypeIndex { get; init; }
+    public TableType Table { get; init; }
+    public MemoryType Memory { get; init; }
+    public GlobalType Global { get; init; }
+    /// <summary>Offset of the import entry in the module.</summary>
+    public int Offset { get; init; }
+}
+
+internal sealed record Export(string Name, ExternKind Kind, uint Index, int Offset);
+
+internal enum SegmentMode : byte
+{
+    Active,
+    Passive,
+    Declarative,
+}
+
+internal sealed class ElementSegment
+{
+    public required SegmentMode Mode { get; init; }
+    public uint TableIndex { get; init; }
+    /// <summary>Offset expression, for active segments.</summary>
+    public ConstExpr? TableOffset { get; init; }
+    public required ValType ElementType { get; init; }
+    /// <summary>Function indices, when the segment uses the index encoding; otherwise null.</summary>
+    public uint[]? FunctionIndices { get; init; }
+    /// <summary>Item expressions, when the segment uses the expression encoding; otherwise null.</summary>
+    public ConstExpr[]? Expressions { get; init; }
+    public int Count => FunctionIndices?.Length ?? Expressions!.Length;
+    public int Offset { get; init; }
+}
+
+internal sealed class DataSegment
+{
+    public required SegmentMode Mode { get; init; }
+    public uint MemoryIndex { get; init; }
+    /// <summary>Offset expression, for active segments.</summary>
+    public ConstExpr? MemoryOffset { get; init; }
+    /// <summary>Where the payload bytes start in the module.</summary>
+    public required int DataOffset { get; init; }
+    public required int DataLength { get; init; }
+    public int Offset { get; init; }
+}
+
+/// <summary>A function body: from its local declarations through its final <c>end</c>.</summary>
+internal readonly record struct FunctionBody(int Offset, int Length);
+
+internal sealed record CustomSection(string Name, int DataOffset, int DataLength);
+
+/// <summary>Decoded contents of the <c>name</c> custom section (absent entries are simply missing).</summary>
+internal sealed class NameSection
+{
+    public string? ModuleName { get; set; }
+    public Dictionary<uint, string> FunctionNames { get; } = [];
+    public Dictionary<uint, Dictionary<uint, string>> LocalNames { get; } = [];
+}
