@@ -42,6 +42,12 @@ internal sealed class ModuleInfo
     /// <summary>Bodies of the defined functions; body i belongs to function <c>ImportedFunctionCount + i</c>.</summary>
     public List<FunctionBody> FunctionBodies { get; } = [];
 
+    /// <summary>
+    /// Functions referenced outside function bodies (exports, element segments, global initializers):
+    /// the only ones <c>ref.func</c> may name inside a body. Filled by module validation before bodies are validated.
+    /// </summary>
+    public HashSet<uint> DeclaredFunctionReferences { get; } = [];
+
     public NameSection Names { get; } = new();
     public List<CustomSection> CustomSections { get; } = [];
 
