@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using Sharptime.Format;
+using Sharptime.Text;
+using Sharptime.Validation;
+
+namespace Sharptime;
+
+/// <summary>
+/// A decoded and validated WebAssembly module. Immutable and thread-safe; create it once and share it.
+/// </summary>
+public sealed class Module
+{
+    private Module(Engine engine, ModuleInfo info, string? name)
+    {
+        Engine = engine;
+        Info = info;
+        Name = name ?? info.Names.ModuleName;
+        var imports = new ModuleImport[info.Imports.Count];
+        for (int i = 0; i < imports.Length; i++)
+        {
+            var import = info.Imports[i];
+            imports[i] = new ModuleImport(import.Module, import.Name, ToPublic(import.Kind));
+        }
+        Imports = imports;
+        var exports = new ModuleExport[info.Exports.Count];
+        for (int i = 0; i < exports.Length; i++) exports[i] = new ModuleExport(info.Exports[i].Name, ToPublic(info.Exports[i].Kind));
+        Exports = exports;
+    }
+
+    /// <summary>The engine this module belongs to.</summary>
+    public Engine Engine { get; }
+
+    /// <summary>The module's name: the one given when it was created, else the name section's, else null.</summary>
+    public string? Name { get; }
+
+    /// <summary>The imports the module requires, in declaration order.</summary>
+    public IReadOnlyList<ModuleImport> Imports { get; }
+
+    /// <summary>The module's exports, in declaration order.</summary>
+    public IReadOnlyList<ModuleExport> Exports { get; }
+
+    internal ModuleInfo Info { get; }
+
+    /// <summary>Decodes and validates a module from its binary encoding, or from text when the bytes are not binary wasm.</summary>
+    /// <exception cref="MalformedModuleException">The input cannot be decoded or parsed.</exception>
+    /// <exception cref="InvalidModuleException">The module breaks a validation rule.</exception>
+    public static Module FromBytes(Engine engine, ReadOnlySpan<byte> bytes, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        if (!LooksBinary(bytes)) return FromText(engine, DecodeUtf8Text(bytes), name);
+        var copy = bytes.ToArray();
+        return new Module(engine, WasmFrontEnd.DecodeAndValidate(copy), name);
+    }
+
+    /// <summary>Parses a module in the WebAssembly text format (WAT), then decodes and validates it.</summary>
+    /// <exception cref="MalformedModuleException">The text cannot be parsed; the exception has the line and column.</exception>
+    /// <exception cref="InvalidModuleException">The module breaks a validation rule.</exception>
+    public static Module FromText(Engine engine, string text, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(text);
+        var binary = Wat.ToBinary(text, name);
+        return new Module(engine, WasmFrontEnd.DecodeAndValidate(binary), name);
+    }
+
+    /// <summary>Loads a module from a <c>.wasm</c> or <c>.wat</c> file (the content decides which).</summary>
+    public static Module FromFile(Engine engine, string path)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var bytes = File.ReadAllBytes(path);
+        var name = System.IO.Path.GetFileNameWithoutExtension(path);
+        return LooksBinary(bytes)
+            ? new Module(engine, WasmFrontEnd.DecodeAndValidate(bytes), name)
+            : new Module(engine, WasmFrontEnd.DecodeAndValidate(Wat.ToBinary(DecodeUtf8Text(bytes), path)), name);
+    }
+
+    /// <summary>Checks a binary module without keeping it.</summary>
+    /// <returns>null when the module is valid, else the reason it is malformed or invalid.</returns>
+    public static string? Validate(Engine engine, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        try
+        {
+            WasmFrontEnd.DecodeAndValidate(bytes.ToArray());
+            return null;
+        }
+        catch (WasmException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static bool LooksBinary(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(bytes) == 0x6D736100;
+
+    private static string DecodeUtf8Text(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return new System.Text.UTF8Encoding(false, true).GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new MalformedModuleException($"text is not valid UTF-8 ({e.Message})", null, 1, 1);
+        }
+    }
+
+    private static ExternalKind ToPublic(ExternKind kind) => kind switch
+    {
+        ExternKind.Func => ExternalKind.Function,
+        ExternKind.Table => ExternalKind.Table,
+        ExternKind.Memory => ExternalKind.Memory,
+        _ => ExternalKind.Global,
+    };
+}
