@@ -1,0 +1,72 @@
+namespace Sharptime.Tests;
+
+public sealed class ModuleTests
+{
+    private static readonly Engine Engine = new();
+
+    private const string AddModule = """
+        (module $calc
+          (import "env" "log" (func (param i32)))
+          (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+          (memory (export "mem") 1))
+        """;
+
+    [Fact]
+    public void FromTextListsImportsAndExportsInDeclarationOrder()
+    {
+        var module = Module.FromText(Engine, AddModule);
+
+        Assert.Equal([new ModuleImport("env", "log", ExternalKind.Function)], module.Imports);
+        Assert.Equal([new ModuleExport("add", ExternalKind.Function), new ModuleExport("mem", ExternalKind.Memory)], module.Exports);
+    }
+
+    [Fact]
+    public void ModuleNameComesFromTheTextIdentifier()
+    {
+        Assert.Equal("calc", Module.FromText(Engine, AddModule).Name);
+    }
+
+    [Fact]
+    public void FromBytesAcceptsBinaryAndTextAlike()
+    {
+        var binary = Text.Wat.ToBinary(AddModule);
+
+        var fromBinary = Module.FromBytes(Engine, binary);
+        var fromText = Module.FromBytes(Engine, System.Text.Encoding.UTF8.GetBytes(AddModule));
+
+        Assert.Equal(fromText.Exports, fromBinary.Exports);
+    }
+
+    [Fact]
+    public void TextSyntaxErrorReportsLineAndColumn()
+    {
+        var e = Assert.Throws<MalformedModuleException>(() => Module.FromText(Engine, "(module\n  (func (i32.bogus)))"));
+
+        Assert.Equal(2, e.Line);
+        Assert.Equal(10, e.Column);
+    }
+
+    [Fact]
+    public void BinaryWithBadMagicIsMalformedAtOffsetZero()
+    {
+        var e = Assert.Throws<MalformedModuleException>(() => Module.FromBytes(Engine, [0x00, 0x61, 0x73, 0x6E, 1, 0, 0, 0]));
+
+        Assert.Equal(0, e.ByteOffset);
+    }
+
+    [Fact]
+    public void TypeErrorInABodyIsInvalidAndNamesTheFunction()
+    {
+        var e = Assert.Throws<InvalidModuleException>(() =>
+            Module.FromText(Engine, "(module (func) (func (result i32) (i64.const 1)))"));
+
+        Assert.Equal(1, e.FunctionIndex);
+    }
+
+    [Fact]
+    public void ValidateReturnsNullForAValidModuleAndTheReasonOtherwise()
+    {
+        Assert.Null(Module.Validate(Engine, Text.Wat.ToBinary("(module)")));
+        Assert.Contains("type mismatch", Module.Validate(Engine, Text.Wat.ToBinary("(module (func (result i32)))")));
+    }
+}
