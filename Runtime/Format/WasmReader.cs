@@ -206,13 +206,18 @@ internal ref struct WasmReader
 
     /// <summary>
     /// Reads a vector length (u32) that must be possible given the bytes left: each element takes at least
-    /// <paramref name="minElementSize"/> bytes, so a huge count fails here ("length out of bounds") before anything is allocated.
+    /// <paramref name="minElementSize"/> bytes, so a huge count fails here before anything is allocated.
     /// </summary>
+    /// <remarks>
+    /// In a bounded reader the content would run past its section or function ("unexpected end of section or function");
+    /// at module level the length exceeds the module ("length out of bounds"). This is the spec interpreter's wording.
+    /// </remarks>
     public int ReadLength(int minElementSize = 1)
     {
         int at = _baseOffset + _pos;
         uint n = ReadVarU32();
-        if (n > (uint)(Remaining / Math.Max(minElementSize, 1))) ThrowMalformed("length out of bounds", at);
+        if (n > (uint)(Remaining / Math.Max(minElementSize, 1)))
+            ThrowMalformed(_bounded ? "unexpected end of section or function" : "length out of bounds", at);
         return (int)n;
     }
 

@@ -189,6 +189,18 @@ public class WasmReaderTests
     }
 
     [Fact]
+    public void LengthPastEndOfBoundedContentIsUnexpectedEnd()
+    {
+        var ex = Assert.Throws<MalformedModuleException>(() =>
+        {
+            var r = new WasmReader(new byte[] { 0x05, 0x00 }, 20, bounded: true);
+            r.ReadLength();
+        });
+        Assert.Equal("unexpected end of section or function", ex.Reason);
+        Assert.Equal(20, ex.ByteOffset);
+    }
+
+    [Fact]
     public void LengthAccountsForMinimumElementSize()
     {
         Fails([0x02, 0x00, 0x00, 0x00], (ref WasmReader r) => r.ReadLength(minElementSize: 2));
