@@ -37,8 +37,9 @@ internal static class ModuleParser
         ReadHeader(ref reader);
 
         int lastRank = 0;
-        bool sawCodeSection = false, sawDataSection = false;
         int functionSectionOffset = 0;
+        int codeCount = 0, codeCountOffset = 0;
+        int dataCount = 0, dataCountOffset = 0;
         while (!reader.IsAtEnd)
         {
             int idOffset = reader.Offset;
@@ -79,12 +80,12 @@ internal static class ModuleParser
                     module.DataCount = section.ReadVarU32();
                     break;
                 case CodeSectionId:
-                    sawCodeSection = true;
-                    ReadCodeSection(module, ref section);
+                    codeCountOffset = section.Offset;
+                    codeCount = ReadCodeSection(module, ref section);
                     break;
                 case DataSectionId:
-                    sawDataSection = true;
-                    ReadDataSection(module, ref section);
+                    dataCountOffset = section.Offset;
+                    dataCount = ReadDataSection(module, ref section);
                     break;
             }
 
@@ -92,12 +93,18 @@ internal static class ModuleParser
             reader.Skip(size);
         }
 
-        // A function section without a code section (or the reverse) disagrees unless both are empty.
+        // Checked once everything is decoded; a missing section counts as empty.
         int definedFunctions = module.FunctionTypeIndices.Count - module.ImportedFunctionCount;
-        if (!sawCodeSection && definedFunctions != 0)
-            WasmReader.ThrowMalformed("function and code section have inconsistent lengths", functionSectionOffset);
-        if (!sawDataSection && module.DataCount is uint declared && declared != 0)
-            WasmReader.ThrowMalformed("data count and data section have inconsistent lengths", module.DataCountOffset);
+        if (codeCount != definedFunctions)
+        {
+            WasmReader.ThrowMalformed("function and code section have inconsistent lengths",
+                codeCountOffset != 0 ? codeCountOffset : functionSectionOffset);
+        }
+        if (module.DataCount is uint declared && declared != (uint)dataCount)
+        {
+            WasmReader.ThrowMalformed("data count and data section have inconsistent lengths",
+                dataCountOffset != 0 ? dataCountOffset : module.DataCountOffset);
+        }
 
         return module;
     }
@@ -123,12 +130,14 @@ internal static class ModuleParser
 
     private static void ReadTypeSection(ModuleInfo module, ref WasmReader section)
     {
-        int count = section.ReadLength(3);
-        module.Types.Capacity = count;
+        int count = section.ReadLength();
         for (int i = 0; i < count; i++)
         {
             int at = section.Offset;
-            if (section.ReadByte() != 0x60) WasmReader.ThrowMalformed("malformed function type", at);
+            byte form = section.ReadByte();
+            // The spec interpreter reads the form as a one-byte signed LEB128, hence its wording for 0x80 and up.
+            if (form >= 0x80) WasmReader.ThrowMalformed("integer representation too long", at);
+            if (form != 0x60) WasmReader.ThrowMalformed("malformed function type", at);
             var parameters = ReadValTypes(ref section);
             var results = ReadValTypes(ref section);
             module.Types.Add(new FuncType(parameters, results));
@@ -146,8 +155,7 @@ internal static class ModuleParser
 
     private static void ReadImportSection(ModuleInfo module, ref WasmReader section)
     {
-        int count = section.ReadLength(4);
-        module.Imports.Capacity = count;
+        int count = section.ReadLength();
         for (int i = 0; i < count; i++)
         {
             int at = section.Offset;
@@ -211,7 +219,7 @@ internal static class ModuleParser
 
     private static void ReadTableSection(ModuleInfo module, ref WasmReader section)
     {
-        int count = section.ReadLength(3);
+        int count = section.ReadLength();
         for (int i = 0; i < count; i++)
         {
             module.TableOffsets.Add(section.Offset);
@@ -221,7 +229,7 @@ internal static class ModuleParser
 
     private static void ReadMemorySection(ModuleInfo module, ref WasmReader section)
     {
-        int count = section.ReadLength(2);
+        int count = section.ReadLength();
         for (int i = 0; i < count; i++)
         {
             module.MemoryOffsets.Add(section.Offset);
@@ -231,7 +239,7 @@ internal static class ModuleParser
 
     private static void ReadGlobalSection(ModuleInfo module, ref WasmReader section)
     {
-        int count = section.ReadLength(3);
+        int count = section.ReadLength();
         for (int i = 0; i < count; i++)
         {
             int at = section.Offset;
@@ -243,8 +251,7 @@ internal static class ModuleParser
 
     private static void ReadExportSection(ModuleInfo module, ref WasmReader section)
     {
-        int count = section.ReadLength(3);
-        module.Exports.Capacity = count;
+        int count = section.ReadLength();
         for (int i = 0; i < count; i++)
         {
             int at = section.Offset;
@@ -324,14 +331,9 @@ internal static class ModuleParser
         }
     }
 
-    private static void ReadCodeSection(ModuleInfo module, ref WasmReader section)
+    private static int ReadCodeSection(ModuleInfo module, ref WasmReader section)
     {
-        int countOffset = section.Offset;
         int count = section.ReadLength();
-        int expected = module.FunctionTypeIndices.Count - module.ImportedFunctionCount;
-        if (count != expected)
-            WasmReader.ThrowMalformed("function and code section have inconsistent lengths", countOffset);
-        module.FunctionBodies.Capacity = count;
         for (int i = 0; i < count; i++)
         {
             int size = section.ReadLength();
@@ -339,7 +341,7 @@ internal static class ModuleParser
             var body = new WasmReader(section.ReadBytes(size), bodyOffset, bounded: true);
 
             // Local declarations are decoded here so an absurd count is rejected before anything sizes arrays by it.
-            int declCount = body.ReadLength(2);
+            int declCount = body.ReadLength();
             ulong total = 0;
             for (int j = 0; j < declCount; j++)
             {
@@ -355,15 +357,12 @@ internal static class ModuleParser
                 LocalDeclCount = declCount,
             });
         }
+        return count;
     }
 
-    private static void ReadDataSection(ModuleInfo module, ref WasmReader section)
+    private static int ReadDataSection(ModuleInfo module, ref WasmReader section)
     {
-        int countOffset = section.Offset;
         int count = section.ReadLength();
-        if (module.DataCount is uint declared && declared != (uint)count)
-            WasmReader.ThrowMalformed("data count and data section have inconsistent lengths", countOffset);
-        module.Data.Capacity = count;
         for (int i = 0; i < count; i++)
         {
             int at = section.Offset;
@@ -387,7 +386,7 @@ internal static class ModuleParser
                     break;
                 default:
                     WasmReader.ThrowMalformed("malformed data segment kind", at);
-                    return;
+                    return 0;
             }
             int length = section.ReadLength();
             int dataOffset = section.Offset;
@@ -402,6 +401,7 @@ internal static class ModuleParser
                 Offset = at,
             });
         }
+        return count;
     }
 
     private static TableType ReadTableType(ref WasmReader reader)
@@ -417,6 +417,8 @@ internal static class ModuleParser
         int at = reader.Offset;
         byte flags = reader.ReadByte();
         // 2.0 knows only "min" (0) and "min max" (1); shared and 64-bit flags belong to later proposals.
+        // The spec interpreter reads the flags as a one-byte LEB128, hence its wording.
+        if (flags >= 0x80) WasmReader.ThrowMalformed("integer representation too long", at);
         if (flags > 1) WasmReader.ThrowMalformed("integer too large", at);
         uint min = reader.ReadVarU32();
         return flags == 0 ? new Limits(min, null) : new Limits(min, reader.ReadVarU32());

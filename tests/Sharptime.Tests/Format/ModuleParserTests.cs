@@ -338,12 +338,28 @@ public class ModuleParserTests
     [InlineData(0x02)]
     [InlineData(0x03)]
     [InlineData(0x04)]
-    [InlineData(0x81)]
     public void TableLimitsFlagsOutside20AreIntegerTooLarge(byte flags)
     {
         var ex = Malformed(new WasmBuilder().Section(Id.Table, Vec(Bytes(0x70, flags, 0x00, 0x00))).Build());
         Assert.Equal("integer too large", ex.Reason);
         Assert.Equal(HeaderSize + 2 + 1 + 1, ex.ByteOffset);
+    }
+
+    [Fact]
+    public void LimitsFlagsWrittenAsMultiByteLeb128AreTooLong()
+    {
+        var ex = Malformed(new WasmBuilder().Section(Id.Memory, Vec(Bytes(0x81, 0x00, 0x00, 0x00))).Build());
+        Assert.Equal("integer representation too long", ex.Reason);
+    }
+
+    [Fact]
+    public void TwoCodeSectionsAreOutOfOrderEvenWhenCountsDisagree()
+    {
+        var ex = Malformed(new WasmBuilder()
+            .Section(Id.Type, Vec(VoidType)).Section(Id.Function, Vec(0x00, 0x00))
+            .Section(Id.Code, Vec(EmptyBody)).Section(Id.Code, Vec(EmptyBody))
+            .Build());
+        Assert.Equal("unexpected content after last section", ex.Reason);
     }
 
     [Fact]
