@@ -46,7 +46,10 @@ internal sealed class ModuleInfo
     public int StartFunctionOffset { get; set; }
     public List<ElementSegment> Elements { get; } = [];
 
-    /// <summary>The data count section's value, when the section is present.</summary>
+    /// <summary>
+    /// The data count section's value, when the section is present. When null, a body using <c>memory.init</c> or
+    /// <c>data.drop</c> is malformed ("data count section required").
+    /// </summary>
     public uint? DataCount { get; set; }
     /// <summary>Offset of the data count section's value, when present.</summary>
     public int DataCountOffset { get; set; }

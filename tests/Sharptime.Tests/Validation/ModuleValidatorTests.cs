@@ -282,3 +282,58 @@ public class ModuleValidatorTests
         Assert.Throws<MalformedModuleException>(() => WasmFrontEnd.DecodeAndValidate(bytes));
     }
 }
+
+public class ModuleValidatorRobustnessTests
+{
+    [Fact]
+    public void OnlyWasmExceptionsEscapeModuleLevelValidationOfMutatedInput()
+    {
+        var valid = new WasmBuilder()
+            .Section(Id.Type, Vec(VoidType, Bytes(0x60, Vec(0x7F), Vec())))
+            .Section(Id.Import, Vec(Bytes("a", "f", 0x00, 0x00), Bytes("a", "t", 0x01, 0x70, 0x01, 0x01, 0x02), Bytes("a", "m", 0x02, 0x01, 0x01, 0x02)))
+            .Section(Id.Table, Vec(Bytes(0x6F, 0x00, 0x01)))
+            .Section(Id.Export, Vec(Bytes("f", 0x00, 0x00), Bytes("t", 0x01, 0x01), Bytes("m", 0x02, 0x00)))
+            .Section(Id.Start, 0x00)
+            .Section(Id.Element, Vec(Bytes(0x01, 0x00, Vec(0x00)), Bytes(0x03, 0x00, Vec(0x00, 0x00))))
+            .Section(Id.DataCount, 0x01)
+            .Section(Id.Data, Vec(Bytes(0x01, Vec(0x2A))))
+            .Build();
+        ModuleValidator.ValidateModuleLevel(ModuleParser.Parse(valid));
+
+        var random = new Random(4242);
+        int reachedValidation = 0;
+        for (int iteration = 0; iteration < 20000; iteration++)
+        {
+            var bytes = (byte[])valid.Clone();
+            int mutations = random.Next(1, 3);
+            for (int m = 0; m < mutations; m++)
+            {
+                int at = random.Next(HeaderSize, bytes.Length);
+                bytes[at] = random.Next(2) == 0 ? (byte)random.Next(256) : (byte)(bytes[at] ^ (1 << random.Next(8)));
+            }
+            ModuleInfo module;
+            try
+            {
+                module = ModuleParser.Parse(bytes);
+            }
+            catch (MalformedModuleException)
+            {
+                continue;
+            }
+            reachedValidation++;
+            try
+            {
+                ModuleValidator.ValidateModuleLevel(module);
+            }
+            catch (WasmException)
+            {
+            }
+            catch (NotImplementedException)
+            {
+                // Constant expression validation lives on another branch until merged.
+            }
+        }
+        // The mutations must leave enough modules decodable for this to exercise the validator at all.
+        Assert.True(reachedValidation > 1000, $"only {reachedValidation} mutated modules decoded");
+    }
+}
