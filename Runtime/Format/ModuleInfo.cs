@@ -19,13 +19,22 @@ internal sealed class ModuleInfo
     public List<uint> FunctionTypeIndices { get; } = [];
     public int ImportedFunctionCount { get; set; }
 
+    /// <summary>Where each function is declared (its import entry, or its type index in the function section), for error reports.</summary>
+    public List<int> FunctionOffsets { get; } = [];
+
     /// <summary>Every table, imported ones first.</summary>
     public List<TableType> Tables { get; } = [];
     public int ImportedTableCount { get; set; }
 
+    /// <summary>Where each table is declared (its import entry or table section entry), for error reports.</summary>
+    public List<int> TableOffsets { get; } = [];
+
     /// <summary>Every memory, imported ones first.</summary>
     public List<MemoryType> Memories { get; } = [];
     public int ImportedMemoryCount { get; set; }
+
+    /// <summary>Where each memory is declared (its import entry or memory section entry), for error reports.</summary>
+    public List<int> MemoryOffsets { get; } = [];
 
     /// <summary>Every global, imported ones first; imported globals have no initializer.</summary>
     public List<GlobalInfo> Globals { get; } = [];
@@ -33,10 +42,17 @@ internal sealed class ModuleInfo
 
     public List<Export> Exports { get; } = [];
     public uint? StartFunction { get; set; }
+    /// <summary>Offset of the start section's function index.</summary>
+    public int StartFunctionOffset { get; set; }
     public List<ElementSegment> Elements { get; } = [];
 
-    /// <summary>The data count section's value, when the section is present.</summary>
+    /// <summary>
+    /// The data count section's value, when the section is present. When null, a body using <c>memory.init</c> or
+    /// <c>data.drop</c> is malformed ("data count section required").
+    /// </summary>
     public uint? DataCount { get; set; }
+    /// <summary>Offset of the data count section's value, when present.</summary>
+    public int DataCountOffset { get; set; }
     public List<DataSegment> Data { get; } = [];
 
     /// <summary>Bodies of the defined functions; body i belongs to function <c>ImportedFunctionCount + i</c>.</summary>
@@ -103,7 +119,11 @@ internal readonly record struct GlobalType(ValType Type, bool Mutable);
 /// <summary>A constant expression's bytes in the module, from its first operator through its <c>end</c>.</summary>
 internal readonly record struct ConstExpr(int Offset, int Length);
 
-internal sealed record GlobalInfo(GlobalType Type, ConstExpr? Init);
+internal sealed record GlobalInfo(GlobalType Type, ConstExpr? Init)
+{
+    /// <summary>Offset of the global's declaration (import entry or global section entry).</summary>
+    public int Offset { get; init; }
+}
 
 internal sealed class Import
 {
@@ -156,7 +176,21 @@ internal sealed class DataSegment
 }
 
 /// <summary>A function body: from its local declarations through its final <c>end</c>.</summary>
-internal readonly record struct FunctionBody(int Offset, int Length);
+/// <remarks>
+/// The decoder has already checked the local declarations (value types, total count at most 2^32-1), so
+/// <see cref="CodeOffset"/> and <see cref="LocalCount"/> may be trusted; operators are not decoded yet.
+/// </remarks>
+internal readonly record struct FunctionBody(int Offset, int Length)
+{
+    /// <summary>Offset of the first operator, just after the local declarations.</summary>
+    public int CodeOffset { get; init; }
+
+    /// <summary>Number of declared locals, parameters excluded.</summary>
+    public uint LocalCount { get; init; }
+
+    /// <summary>Number of local declaration entries (runs of one type).</summary>
+    public int LocalDeclCount { get; init; }
+}
 
 internal sealed record CustomSection(string Name, int DataOffset, int DataLength);
 

@@ -1,0 +1,270 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Sharptime.Format;
+
+/// <summary>
+/// Bounds-checked reader of the WebAssembly binary primitives over a span of module bytes.
+/// Every failure throws <see cref="MalformedModuleException"/> carrying the absolute byte offset,
+/// so callers never see IndexOutOfRange/Overflow exceptions whatever the input.
+/// </summary>
+/// <remarks>
+/// The span is usually a slice of the module (a section, a function body); <c>baseOffset</c> is the absolute
+/// offset of its first byte so errors point into the whole module.
+/// </remarks>
+internal ref struct WasmReader
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private readonly int _baseOffset;
+    private readonly bool _bounded;
+    private int _pos;
+
+    /// <summary>Creates a reader over a span of module bytes.</summary>
+    /// <param name="data">The bytes to read.</param>
+    /// <param name="baseOffset">Absolute offset in the module of <paramref name="data"/>'s first byte.</param>
+    /// <param name="bounded">
+    /// True when the span is a section or function body, so running out of bytes means the content overran its declared size
+    /// ("unexpected end of section or function") rather than the end of the module ("unexpected end").
+    /// </param>
+    public WasmReader(ReadOnlySpan<byte> data, int baseOffset = 0, bool bounded = false)
+    {
+        _data = data;
+        _baseOffset = baseOffset;
+        _bounded = bounded;
+        _pos = 0;
+    }
+
+    /// <summary>Position relative to the start of the span.</summary>
+    public int Position
+    {
+        readonly get => _pos;
+        set
+        {
+            if ((uint)value > (uint)_data.Length) ThrowEnd(_baseOffset + _data.Length);
+            _pos = value;
+        }
+    }
+
+    /// <summary>Absolute offset in the module of the next byte.</summary>
+    public readonly int Offset => _baseOffset + _pos;
+
+    /// <summary>Absolute offset in the module of the span's first byte.</summary>
+    public readonly int BaseOffset => _baseOffset;
+
+    /// <summary>Length of the whole span.</summary>
+    public readonly int Length => _data.Length;
+
+    public readonly bool IsAtEnd => _pos >= _data.Length;
+
+    public readonly int Remaining => _data.Length - _pos;
+
+    /// <summary>The bytes not yet read.</summary>
+    public readonly ReadOnlySpan<byte> RemainingSpan => _data.Slice(_pos);
+
+    public byte ReadByte()
+    {
+        int pos = _pos;
+        if ((uint)pos >= (uint)_data.Length) ThrowEnd(_baseOffset + pos);
+        _pos = pos + 1;
+        return _data[pos];
+    }
+
+    /// <summary>The next byte without consuming it.</summary>
+    public readonly byte PeekByte()
+    {
+        if ((uint)_pos >= (uint)_data.Length) ThrowEnd(_baseOffset + _pos);
+        return _data[_pos];
+    }
+
+    /// <summary>Reads <paramref name="count"/> raw bytes.</summary>
+    public ReadOnlySpan<byte> ReadBytes(int count)
+    {
+        if (count < 0 || count > _data.Length - _pos) ThrowEnd(_baseOffset + _data.Length);
+        var span = _data.Slice(_pos, count);
+        _pos += count;
+        return span;
+    }
+
+    public void Skip(int count) => ReadBytes(count);
+
+    /// <summary>Reads an unsigned LEB128 integer of at most 32 bits (at most 5 bytes).</summary>
+    public uint ReadVarU32()
+    {
+        // Fast path: most values fit in one byte.
+        int pos = _pos;
+        if ((uint)pos < (uint)_data.Length)
+        {
+            byte b = _data[pos];
+            if (b < 0x80)
+            {
+                _pos = pos + 1;
+                return b;
+            }
+        }
+        return ReadVarU32Slow();
+    }
+
+    private uint ReadVarU32Slow()
+    {
+        uint result = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            int at = _baseOffset + _pos;
+            byte b = ReadByte();
+            if (shift == 28)
+            {
+                // The fifth byte carries only the top 4 bits of the value.
+                if ((b & 0x70) != 0) ThrowMalformed("integer too large", at);
+                if ((b & 0x80) != 0) ThrowMalformed("integer representation too long", at);
+                return result | ((uint)b << 28);
+            }
+            result |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80) return result;
+        }
+    }
+
+    /// <summary>Reads an unsigned LEB128 integer of at most 64 bits (at most 10 bytes).</summary>
+    public ulong ReadVarU64()
+    {
+        ulong result = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            int at = _baseOffset + _pos;
+            byte b = ReadByte();
+            if (shift == 63)
+            {
+                // The tenth byte carries only the top bit.
+                if ((b & 0x7E) != 0) ThrowMalformed("integer too large", at);
+                if ((b & 0x80) != 0) ThrowMalformed("integer representation too long", at);
+                return result | ((ulong)b << 63);
+            }
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return result;
+        }
+    }
+
+    /// <summary>Reads a signed LEB128 integer of at most 32 bits (at most 5 bytes).</summary>
+    public int ReadVarS32()
+    {
+        int pos = _pos;
+        if ((uint)pos < (uint)_data.Length)
+        {
+            byte b = _data[pos];
+            if (b < 0x80)
+            {
+                _pos = pos + 1;
+                return (b << 25) >> 25; // sign-extend from bit 6
+            }
+        }
+        return (int)ReadSigned(32);
+    }
+
+    /// <summary>Reads a signed LEB128 integer of at most 33 bits (block type indices).</summary>
+    public long ReadVarS33() => ReadSigned(33);
+
+    /// <summary>Reads a signed LEB128 integer of at most 64 bits (at most 10 bytes).</summary>
+    public long ReadVarS64() => ReadSigned(64);
+
+    private long ReadSigned(int bits)
+    {
+        // The last permitted byte holds (bits - 7 * (maxBytes - 1)) value bits; its remaining
+        // bits must all repeat the sign bit, else the value does not fit.
+        int lastShift = (bits - 1) / 7 * 7;
+        int lastBits = bits - lastShift;
+        int unusedMask = (-1 << (lastBits - 1)) & 0x7F; // sign bit and the bits above it
+        long result = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            int at = _baseOffset + _pos;
+            byte b = ReadByte();
+            if (shift == lastShift)
+            {
+                int high = b & unusedMask;
+                if (high != 0 && high != unusedMask) ThrowMalformed("integer too large", at);
+                if ((b & 0x80) != 0) ThrowMalformed("integer representation too long", at);
+                result |= (long)(b & 0x7F) << shift;
+                int unused = 64 - (shift + 7);
+                return unused > 0 ? (result << unused) >> unused : result;
+            }
+            result |= (long)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                int unused = 64 - (shift + 7);
+                return (result << unused) >> unused;
+            }
+        }
+    }
+
+    /// <summary>Reads the little-endian bit pattern of an f32.</summary>
+    public uint ReadF32Bits() => BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4));
+
+    /// <summary>Reads the little-endian bit pattern of an f64.</summary>
+    public ulong ReadF64Bits() => BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8));
+
+    /// <summary>
+    /// Reads a vector length (u32) that must be possible given the bytes left: each element takes at least
+    /// <paramref name="minElementSize"/> bytes, so a huge count fails here before anything is allocated.
+    /// </summary>
+    /// <remarks>
+    /// In a bounded reader the content would run past its section or function ("unexpected end of section or function");
+    /// at module level the length exceeds the module ("length out of bounds"). This is the spec interpreter's wording.
+    /// </remarks>
+    public int ReadLength(int minElementSize = 1)
+    {
+        int at = _baseOffset + _pos;
+        uint n = ReadVarU32();
+        if (n > (uint)(Remaining / Math.Max(minElementSize, 1)))
+            ThrowMalformed(_bounded ? "unexpected end of section or function" : "length out of bounds", at);
+        return (int)n;
+    }
+
+    /// <summary>Reads a byte vector: a u32 length, then that many bytes.</summary>
+    public ReadOnlySpan<byte> ReadByteVector()
+    {
+        int length = ReadLength();
+        return ReadBytes(length);
+    }
+
+    /// <summary>Reads a name: a byte vector that must be valid UTF-8.</summary>
+    public string ReadName()
+    {
+        int at = _baseOffset + _pos;
+        var bytes = ReadByteVector();
+        // Utf8.IsValid rejects overlong forms, surrogates and code points above U+10FFFF, as the spec requires.
+        if (!Utf8.IsValid(bytes)) ThrowMalformed("malformed UTF-8 encoding", at);
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>Reads a value type byte.</summary>
+    public ValType ReadValType()
+    {
+        int at = _baseOffset + _pos;
+        byte b = ReadByte();
+        if (!ValTypes.IsDefined(b)) ThrowMalformed("malformed value type", at);
+        return (ValType)b;
+    }
+
+    /// <summary>Reads a reference type byte (funcref or externref).</summary>
+    public ValType ReadRefType()
+    {
+        int at = _baseOffset + _pos;
+        byte b = ReadByte();
+        if (b is not ((byte)ValType.FuncRef or (byte)ValType.ExternRef)) ThrowMalformed("malformed reference type", at);
+        return (ValType)b;
+    }
+
+    /// <summary>Throws a <see cref="MalformedModuleException"/> at the absolute offset <paramref name="offset"/>.</summary>
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowMalformed(string reason, long offset) => throw new MalformedModuleException(reason, offset);
+
+    /// <summary>Throws a <see cref="MalformedModuleException"/> at the current position.</summary>
+    [DoesNotReturn]
+    public readonly void ThrowHere(string reason) => ThrowMalformed(reason, _baseOffset + _pos);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowEnd(long offset) =>
+        throw new MalformedModuleException(_bounded ? "unexpected end of section or function" : "unexpected end", offset);
+}
