@@ -177,6 +177,18 @@ internal static class NumberParser
             bits = sign;
             return NumberStatus.Ok;
         }
+        // Digits beyond what can influence rounding are folded into one sticky digit, so huge literals stay cheap.
+        // (A decimal needs at most 767 significant digits to pin an f64 rounding; hex needs p + 2 bits.)
+        int keep = hex ? 32 : 800;
+        long dropped = 0;
+        if (digits.Length > keep)
+        {
+            bool sticky = digits.AsSpan(keep).IndexOfAnyExcept('0') >= 0;
+            dropped = digits.Length - keep - 1;
+            digits = string.Concat(digits.AsSpan(0, keep), sticky ? "1" : "0");
+        }
+        if (hex) exp += 4 * dropped;
+        else exp += dropped;
         BigInteger num, den;
         long log2Estimate; // floor(log2(value)) is within [log2Estimate - 4, log2Estimate + 4]
         if (hex)
