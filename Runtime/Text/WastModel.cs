@@ -1,0 +1,262 @@
+using System.Buffers.Binary;
+using Sharptime.Format;
+
+namespace Sharptime.Text;
+
+/// <summary>How a script module was written.</summary>
+internal enum WastModuleKind : byte
+{
+    /// <summary><c>(module ...)</c> with fields, or top-level fields without a wrapper.</summary>
+    Text,
+    /// <summary><c>(module binary "...")</c>.</summary>
+    Binary,
+    /// <summary><c>(module quote "...")</c>: text that is only parsed when the module is encoded.</summary>
+    Quote,
+}
+
+/// <summary>
+/// A module in a script. Text and quoted modules are kept unparsed until <see cref="Encode"/>, so a malformed
+/// module in <c>assert_malformed</c> is reported when the runner "compiles" it, not when the script is read.
+/// </summary>
+internal sealed class WastModule
+{
+    private readonly string? _src;
+    private readonly List<Token>? _tokens;
+    private readonly List<byte[]>? _strings;
+    private readonly int _firstToken;
+    private readonly byte[]? _bytes;
+
+    private WastModule(WastModuleKind kind, string? name, string? fileName, int line, byte[]? bytes,
+        string? src, List<Token>? tokens, List<byte[]>? strings, int firstToken)
+    {
+        Kind = kind;
+        Name = name;
+        FileName = fileName;
+        Line = line;
+        _bytes = bytes;
+        _src = src;
+        _tokens = tokens;
+        _strings = strings;
+        _firstToken = firstToken;
+    }
+
+    internal static WastModule FromBinary(string? name, string? fileName, int line, byte[] bytes) =>
+        new(WastModuleKind.Binary, name, fileName, line, bytes, null, null, null, 0);
+
+    internal static WastModule FromQuote(string? name, string? fileName, int line, byte[] utf8Text) =>
+        new(WastModuleKind.Quote, name, fileName, line, utf8Text, null, null, null, 0);
+
+    internal static WastModule FromTokens(string? name, string? fileName, int line, string src, List<Token> tokens, List<byte[]> strings, int firstToken) =>
+        new(WastModuleKind.Text, name, fileName, line, null, src, tokens, strings, firstToken);
+
+    public WastModuleKind Kind { get; }
+
+    /// <summary>The <c>$name</c> the script gives the module (without <c>$</c>), or null.</summary>
+    public string? Name { get; }
+
+    public string? FileName { get; }
+
+    /// <summary>1-based line of the module in the script.</summary>
+    public int Line { get; }
+
+    /// <summary>For <see cref="WastModuleKind.Quote"/>: the concatenated source text, as written (UTF-8).</summary>
+    public ReadOnlySpan<byte> QuotedText => Kind == WastModuleKind.Quote ? _bytes : default;
+
+    /// <summary>For <see cref="WastModuleKind.Text"/>: the module's fields as written in the script.</summary>
+    public string? FieldsText
+    {
+        get
+        {
+            if (Kind != WastModuleKind.Text) return null;
+            int depth = 0, i = _firstToken;
+            for (; i < _tokens!.Count; i++)
+            {
+                var t = _tokens[i];
+                if (t.Kind == TokenKind.LParen) depth++;
+                else if (t.Kind == TokenKind.RParen && --depth < 0) break;
+                else if (t.Kind == TokenKind.Eof) break;
+            }
+            int start = _tokens[_firstToken].Start;
+            return _src!.Substring(start, _tokens[i].Start - start);
+        }
+    }
+
+    /// <summary>
+    /// The binary module: the bytes of a binary module, or the encoding of a text or quoted one.
+    /// </summary>
+    /// <exception cref="MalformedModuleException">The text or quoted module is malformed.</exception>
+    public byte[] Encode()
+    {
+        switch (Kind)
+        {
+            case WastModuleKind.Binary:
+                return (byte[])_bytes!.Clone();
+            case WastModuleKind.Quote:
+            {
+                if (!System.Text.Unicode.Utf8.IsValid(_bytes))
+                    throw new MalformedModuleException("malformed UTF-8 encoding", FileName, Line, 1);
+                string text = System.Text.Encoding.UTF8.GetString(_bytes!);
+                // Positions in quoted text are relative to the quote's own text.
+                return Wat.ToBinary(text, FileName is null ? null : $"{FileName}:{Line} (quote)");
+            }
+            default:
+                return WatEncoder.EncodeTokens(_src!, FileName, _tokens!, _strings!, _firstToken, Name);
+        }
+    }
+}
+
+/// <summary>The lane interpretation a <c>v128.const</c> was written in.</summary>
+internal enum V128Shape : byte
+{
+    I8x16,
+    I16x8,
+    I32x4,
+    I64x2,
+    F32x4,
+    F64x2,
+}
+
+/// <summary>A NaN pattern in an expected result: any canonical NaN, or any arithmetic NaN.</summary>
+internal enum NanPattern : byte
+{
+    None,
+    Canonical,
+    Arithmetic,
+}
+
+/// <summary>
+/// A value in a script: an argument or an expected result. Numbers are raw bit patterns (v128 as two
+/// little-endian halves); expected floats may be NaN patterns (per lane for v128); references are null,
+/// an extern handle, a function, or "any non-null" when written without an index.
+/// </summary>
+internal readonly struct WastValue
+{
+    private readonly byte _laneNans; // 2 bits per float lane
+
+    private WastValue(ValType type, ulong low, ulong high, NanPattern nan, V128Shape shape, byte laneNans, bool isNull, bool anyRef)
+    {
+        Type = type;
+        Low = low;
+        High = high;
+        Nan = nan;
+        Shape = shape;
+        _laneNans = laneNans;
+        IsNull = isNull;
+        IsAnyRef = anyRef;
+    }
+
+    public ValType Type { get; }
+
+    /// <summary>Bits of i32/i64/f32/f64 (zero-extended), the low half of a v128, or the extern handle of <c>ref.extern N</c>.</summary>
+    public ulong Low { get; }
+
+    /// <summary>The high half of a v128.</summary>
+    public ulong High { get; }
+
+    /// <summary>For an expected f32/f64: a NaN pattern instead of exact bits.</summary>
+    public NanPattern Nan { get; }
+
+    /// <summary>For v128: the shape the lanes were written in.</summary>
+    public V128Shape Shape { get; }
+
+    /// <summary>For references: <c>ref.null</c>.</summary>
+    public bool IsNull { get; }
+
+    /// <summary>For expected references: <c>(ref.extern)</c> / <c>(ref.func)</c> without an index, matching any non-null reference.</summary>
+    public bool IsAnyRef { get; }
+
+    public int I32 => (int)Low;
+    public long I64 => (long)Low;
+    public uint F32Bits => (uint)Low;
+    public ulong F64Bits => Low;
+
+    /// <summary>The NaN pattern expected in lane <paramref name="lane"/> of an f32x4/f64x2 result.</summary>
+    public NanPattern LaneNan(int lane) => (NanPattern)((_laneNans >> (lane * 2)) & 3);
+
+    /// <summary>True when any lane holds a NaN pattern rather than exact bits.</summary>
+    public bool HasLaneNans => _laneNans != 0;
+
+    public void WriteV128(Span<byte> dest)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(dest, Low);
+        BinaryPrimitives.WriteUInt64LittleEndian(dest[8..], High);
+    }
+
+    public static WastValue FromI32(int v) => new(ValType.I32, (uint)v, 0, NanPattern.None, default, 0, false, false);
+    public static WastValue FromI64(long v) => new(ValType.I64, (ulong)v, 0, NanPattern.None, default, 0, false, false);
+    public static WastValue FromF32Bits(uint v) => new(ValType.F32, v, 0, NanPattern.None, default, 0, false, false);
+    public static WastValue FromF64Bits(ulong v) => new(ValType.F64, v, 0, NanPattern.None, default, 0, false, false);
+    public static WastValue NanOf(ValType type, NanPattern nan) => new(type, 0, 0, nan, default, 0, false, false);
+
+    public static WastValue FromV128(ulong low, ulong high, V128Shape shape, byte laneNans = 0) =>
+        new(ValType.V128, low, high, NanPattern.None, shape, laneNans, false, false);
+
+    public static WastValue NullRef(ValType type) => new(type, 0, 0, NanPattern.None, default, 0, true, false);
+    public static WastValue ExternRef(ulong handle) => new(ValType.ExternRef, handle, 0, NanPattern.None, default, 0, false, false);
+    public static WastValue FuncRef(ulong index) => new(ValType.FuncRef, index, 0, NanPattern.None, default, 0, false, false);
+    public static WastValue AnyRef(ValType type) => new(type, 0, 0, NanPattern.None, default, 0, false, true);
+
+    public override string ToString() => Type switch
+    {
+        ValType.I32 => $"i32:{I32}",
+        ValType.I64 => $"i64:{I64}",
+        ValType.F32 => Nan != NanPattern.None ? $"f32:nan:{Nan}" : $"f32:0x{F32Bits:x8}",
+        ValType.F64 => Nan != NanPattern.None ? $"f64:nan:{Nan}" : $"f64:0x{F64Bits:x16}",
+        ValType.V128 => $"v128:0x{High:x16}{Low:x16}",
+        _ => IsNull ? $"{Type.Name()}:null" : IsAnyRef ? $"{Type.Name()}:any" : $"{Type.Name()}:{Low}",
+    };
+}
+
+/// <summary>An action: call an export, or read an exported global.</summary>
+internal abstract record WastAction(int Line, string? ModuleName, string Field);
+
+/// <summary><c>(invoke $mod? "name" arg*)</c>.</summary>
+internal sealed record WastInvoke(int Line, string? ModuleName, string Field, WastValue[] Args) : WastAction(Line, ModuleName, Field);
+
+/// <summary><c>(get $mod? "name")</c>.</summary>
+internal sealed record WastGet(int Line, string? ModuleName, string Field) : WastAction(Line, ModuleName, Field);
+
+/// <summary>One script command; <see cref="Line"/> is where it starts (1-based).</summary>
+internal abstract record WastCommand(int Line);
+
+/// <summary><c>(module ...)</c>: compile and instantiate; it becomes the current module.</summary>
+internal sealed record WastModuleCommand(int Line, WastModule Module) : WastCommand(Line);
+
+/// <summary><c>(register "name" $mod?)</c>: make a module's exports importable under <paramref name="As"/>.</summary>
+internal sealed record WastRegister(int Line, string As, string? ModuleName) : WastCommand(Line);
+
+/// <summary>A bare action whose result is ignored.</summary>
+internal sealed record WastActionCommand(int Line, WastAction Action) : WastCommand(Line);
+
+internal sealed record WastAssertReturn(int Line, WastAction Action, WastValue[] Expected) : WastCommand(Line);
+
+/// <summary><c>assert_trap</c> of an action, or of a module whose instantiation traps (then <see cref="Action"/> is null).</summary>
+internal sealed record WastAssertTrap(int Line, WastAction? Action, WastModule? Module, string Message) : WastCommand(Line);
+
+internal sealed record WastAssertExhaustion(int Line, WastAction Action, string Message) : WastCommand(Line);
+
+internal sealed record WastAssertMalformed(int Line, WastModule Module, string Message) : WastCommand(Line);
+
+internal sealed record WastAssertInvalid(int Line, WastModule Module, string Message) : WastCommand(Line);
+
+internal sealed record WastAssertUnlinkable(int Line, WastModule Module, string Message) : WastCommand(Line);
+
+internal sealed record WastAssertUninstantiable(int Line, WastModule Module, string Message) : WastCommand(Line);
+
+/// <summary>A parsed <c>.wast</c> script.</summary>
+internal sealed class WastScript
+{
+    internal WastScript(string? fileName, IReadOnlyList<WastCommand> commands)
+    {
+        FileName = fileName;
+        Commands = commands;
+    }
+
+    public string? FileName { get; }
+
+    public IReadOnlyList<WastCommand> Commands { get; }
+
+    /// <summary>Parses a script. Modules inside it are not encoded yet; see <see cref="WastModule.Encode"/>.</summary>
+    /// <exception cref="MalformedModuleException">The script itself is malformed.</exception>
+    public static WastScript Parse(string text, string? fileName = null) => WastParser.Parse(text, fileName);
+}
