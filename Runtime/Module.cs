@@ -74,6 +74,16 @@ public sealed class Module
             : new Module(engine, WasmFrontEnd.DecodeAndValidate(Wat.ToBinary(DecodeUtf8Text(bytes), path)), name);
     }
 
+    /// <summary>Encodes a module in the WebAssembly text format (WAT) as a binary module, without validating it.</summary>
+    /// <param name="text">The module text.</param>
+    /// <param name="fileName">Name used in error locations.</param>
+    /// <exception cref="MalformedModuleException">The text cannot be parsed; the exception has the line and column.</exception>
+    public static byte[] ConvertText(string text, string? fileName = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Wat.ToBinary(text, fileName);
+    }
+
     /// <summary>Checks a binary module without keeping it.</summary>
     /// <returns>null when the module is valid, else the reason it is malformed or invalid.</returns>
     public static string? Validate(Engine engine, ReadOnlySpan<byte> bytes)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Sharptime.Text;
 
 namespace Sharptime.Cli.Commands;
 
@@ -21,7 +20,7 @@ internal static class ParseCommand
             var outFile = parse.GetValue(output)!;
             try
             {
-                var binary = Wat.ToBinary(File.ReadAllText(inFile.FullName), inFile.Name);
+                var binary = Module.ConvertText(File.ReadAllText(inFile.FullName), inFile.Name);
                 File.WriteAllBytes(outFile.FullName, binary);
                 return 0;
             }

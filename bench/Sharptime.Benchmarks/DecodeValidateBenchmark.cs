@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Sharptime.Format;
 using Sharptime.Validation;
 
 namespace Sharptime.Benchmarks;
@@ -20,5 +19,5 @@ public class DecodeValidateBenchmark
     public void Setup() => _module = CreateModule();
 
     [Benchmark]
-    public ModuleInfo DecodeAndValidate() => WasmFrontEnd.DecodeAndValidate(_module);
+    public object DecodeAndValidate() => WasmFrontEnd.DecodeAndValidate(_module);
 }

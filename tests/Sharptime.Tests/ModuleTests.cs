@@ -29,7 +29,7 @@ public sealed class ModuleTests
     [Fact]
     public void FromBytesAcceptsBinaryAndTextAlike()
     {
-        var binary = Text.Wat.ToBinary(AddModule);
+        var binary = Module.ConvertText(AddModule);
 
         var fromBinary = Module.FromBytes(Engine, binary);
         var fromText = Module.FromBytes(Engine, System.Text.Encoding.UTF8.GetBytes(AddModule));
@@ -66,7 +66,7 @@ public sealed class ModuleTests
     [Fact]
     public void ValidateReturnsNullForAValidModuleAndTheReasonOtherwise()
     {
-        Assert.Null(Module.Validate(Engine, Text.Wat.ToBinary("(module)")));
-        Assert.Contains("type mismatch", Module.Validate(Engine, Text.Wat.ToBinary("(module (func (result i32)))")));
+        Assert.Null(Module.Validate(Engine, Module.ConvertText("(module)")));
+        Assert.Contains("type mismatch", Module.Validate(Engine, Module.ConvertText("(module (func (result i32)))")));
     }
 }

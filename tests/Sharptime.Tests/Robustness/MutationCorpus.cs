@@ -1,5 +1,4 @@
 using Sharptime.Benchmarks;
-using Sharptime.Text;
 
 namespace Sharptime.Tests.Robustness;
 
@@ -74,7 +73,7 @@ internal static class MutationCorpus
     private static List<byte[]> Build()
     {
         var modules = new List<byte[]>();
-        foreach (var text in TextModules) modules.Add(Wat.ToBinary(text));
+        foreach (var text in TextModules) modules.Add(Module.ConvertText(text));
         modules.Add(SyntheticModule.Generate(16 * 1024, seed: 7));
         return modules;
     }

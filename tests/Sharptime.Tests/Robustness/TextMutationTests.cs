@@ -1,5 +1,4 @@
 using System.Text;
-using Sharptime.Text;
 using Sharptime.Validation;
 
 namespace Sharptime.Tests.Robustness;
@@ -27,7 +26,7 @@ public sealed class TextMutationTests
         {
             var original = MutationCorpus.TextModules[index % MutationCorpus.TextModules.Length];
             var mutated = Mutate(original, random, out var description);
-            return (description, () => WasmFrontEnd.DecodeAndValidate(Wat.ToBinary(mutated)));
+            return (description, () => WasmFrontEnd.DecodeAndValidate(Module.ConvertText(mutated)));
         }, Seed);
         Assert.True(failures.Count == 0, MutationHarness.Describe(failures, Cases, Seed));
     }
@@ -39,7 +38,7 @@ public sealed class TextMutationTests
         var blocks = "(module (func " + string.Concat(Enumerable.Repeat("(block ", 100_000)) + new string(')', 100_000) + "))";
         foreach (var text in new[] { deep, blocks })
         {
-            var e = Record.Exception(() => WasmFrontEnd.DecodeAndValidate(Wat.ToBinary(text)));
+            var e = Record.Exception(() => WasmFrontEnd.DecodeAndValidate(Module.ConvertText(text)));
             Assert.True(e is null or MalformedModuleException or InvalidModuleException, $"unexpected {e}");
         }
     }
