@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Sharptime.Tests.Shared;
+using Sharptime.Text;
+using Xunit.Abstractions;
+
+namespace Sharptime.SpecTests;
+
+/// <summary>
+/// Differential check of the text encoder: every text module of the core suite must encode to the same binary
+/// as wabt's <c>wast2json</c> produces for it (custom sections aside, since name sections differ by design).
+/// </summary>
+public sealed class TextEncodingAgreementTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Scripts() => CoreSpecTests.Scripts();
+
+    [RequiresToolTheory("wast2json")]
+    [MemberData(nameof(Scripts))]
+    public void TextModulesEncodeLikeWabt(string script)
+    {
+        var path = Path.Combine(SpecDirectory.Require("core"), script);
+        var work = Directory.CreateTempSubdirectory("sharptime-wast2json-");
+        try
+        {
+            var json = Path.Combine(work.FullName, "script.json");
+            var (exit, error) = ExternalTool.Run(ExternalTool.Find("wast2json")!, "--enable-all", path, "-o", json);
+            if (exit != 0)
+            {
+                // Old wabt releases reject some valid 2.0 syntax; say so rather than pass or fail silently.
+                output.WriteLine($"not compared: wast2json cannot read {script}: {FirstLine(error)}");
+                return;
+            }
+            var reference = ReferenceModulesByLine(json, work.FullName);
+            var script_ = WastScript.Parse(File.ReadAllText(path), script);
+            int compared = 0;
+            var mismatches = new List<string>();
+            foreach (var (line, module) in TextModules(script_))
+            {
+                if (!reference.TryGetValue(line, out var expected)) continue;
+                var ours = StripCustomSections(module.Encode());
+                compared++;
+                if (!ours.AsSpan().SequenceEqual(StripCustomSections(expected)))
+                {
+                    mismatches.Add($"line {line}: ours {Convert.ToHexString(ours)}\n           wabt {Convert.ToHexString(StripCustomSections(expected))}");
+                }
+            }
+            output.WriteLine($"{script}: {compared} text modules compared with wabt, {mismatches.Count} differ");
+            Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {compared} modules differ from wabt:\n{string.Join("\n", mismatches.Take(10))}");
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static IEnumerable<(int Line, WastModule Module)> TextModules(WastScript script)
+    {
+        foreach (var command in script.Commands)
+        {
+            var module = command switch
+            {
+                WastModuleCommand c => c.Module,
+                WastAssertInvalid c => c.Module,
+                WastAssertUnlinkable c => c.Module,
+                WastAssertUninstantiable c => c.Module,
+                WastAssertTrap c => c.Module,
+                _ => null,
+            };
+            if (module is { Kind: WastModuleKind.Text }) yield return (command.Line, module);
+        }
+    }
+
+    private static Dictionary<int, byte[]> ReferenceModulesByLine(string jsonPath, string dir)
+    {
+        var result = new Dictionary<int, byte[]>();
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(jsonPath));
+        foreach (var command in doc.RootElement.GetProperty("commands").EnumerateArray())
+        {
+            if (!command.TryGetProperty("filename", out var file)) continue;
+            if (command.TryGetProperty("module_type", out var type) && type.GetString() != "binary") continue;
+            if (command.GetProperty("type").GetString() == "assert_malformed") continue;
+            result[command.GetProperty("line").GetInt32()] = File.ReadAllBytes(Path.Combine(dir, file.GetString()!));
+        }
+        return result;
+    }
+
+    /// <summary>The module without its custom sections (id 0), re-framed byte for byte otherwise.</summary>
+    private static byte[] StripCustomSections(byte[] module)
+    {
+        var kept = new List<byte>(module.Length);
+        kept.AddRange(module.AsSpan(0, Math.Min(8, module.Length)).ToArray());
+        int pos = 8;
+        while (pos < module.Length)
+        {
+            int start = pos;
+            byte id = module[pos++];
+            uint size = 0;
+            int shift = 0;
+            while (pos < module.Length)
+            {
+                byte b = module[pos++];
+                size |= (uint)(b & 0x7F) << shift;
+                shift += 7;
+                if ((b & 0x80) == 0) break;
+            }
+            int end = (int)Math.Min((long)pos + size, module.Length);
+            if (id != 0) kept.AddRange(module.AsSpan(start, end - start).ToArray());
+            pos = end;
+        }
+        return [.. kept];
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0];
+}
