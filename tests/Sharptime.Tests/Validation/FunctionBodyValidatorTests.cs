@@ -5,8 +5,6 @@ namespace Sharptime.Tests.Validation;
 
 public class FunctionBodyValidatorTests
 {
-    private static readonly ValType[] None = [];
-
     // ---- Valid bodies ---------------------------------------------------------------------------------------
 
     [Fact]

@@ -140,6 +140,9 @@ internal static class V
     public const ValType FuncRef = ValType.FuncRef;
     public const ValType ExternRef = ValType.ExternRef;
 
+    /// <summary>An empty type list.</summary>
+    public static readonly ValType[] None = [];
+
     /// <summary>A module with one function of type <paramref name="parameters"/> → <paramref name="results"/>.</summary>
     public static TestModuleBuilder OneFunction(ValType[] parameters, ValType[] results, byte[] body, Action<TestModuleBuilder>? configure = null)
     {
