@@ -17,6 +17,8 @@ internal ref struct OperatorReader
     private readonly ReadOnlySpan<byte> _bytes;
     private readonly int _baseOffset;
     private readonly bool _hasDataCount;
+    // Whether the code is the last thing in the module: then a missing end is reported as running off the module.
+    private readonly bool _endsModule;
     private int _position;
 
     /// <param name="bytes">The code to decode.</param>
@@ -25,22 +27,30 @@ internal ref struct OperatorReader
     /// Whether the module has a data count section; <c>memory.init</c> and <c>data.drop</c> are malformed without one.
     /// </param>
     public OperatorReader(ReadOnlySpan<byte> bytes, int baseOffset, bool hasDataCountSection)
+        : this(bytes, baseOffset, hasDataCountSection, endsModule: false)
+    {
+    }
+
+    private OperatorReader(ReadOnlySpan<byte> bytes, int baseOffset, bool hasDataCountSection, bool endsModule)
     {
         _bytes = bytes;
         _baseOffset = baseOffset;
         _hasDataCount = hasDataCountSection;
+        _endsModule = endsModule;
     }
 
     /// <summary>A reader over the body of defined function <paramref name="definedIndex"/>, positioned at its local declarations.</summary>
     public static OperatorReader ForFunctionBody(ModuleInfo module, int definedIndex)
     {
         var body = module.FunctionBodies[definedIndex];
-        return new OperatorReader(Slice(module, body.Offset, body.Length), body.Offset, module.DataCount.HasValue);
+        return new OperatorReader(Slice(module, body.Offset, body.Length), body.Offset, module.DataCount.HasValue,
+            endsModule: body.Offset + body.Length == module.Bytes.Length);
     }
 
     /// <summary>A reader over a constant expression.</summary>
     public static OperatorReader ForConstExpr(ModuleInfo module, ConstExpr expr) =>
-        new(Slice(module, expr.Offset, expr.Length), expr.Offset, module.DataCount.HasValue);
+        new(Slice(module, expr.Offset, expr.Length), expr.Offset, module.DataCount.HasValue,
+            endsModule: expr.Offset + expr.Length == module.Bytes.Length);
 
     /// <summary>Position relative to the start of the code.</summary>
     public readonly int Position => _position;
@@ -57,10 +67,10 @@ internal ref struct OperatorReader
     /// </summary>
     public static int MeasureConstExpr(ReadOnlySpan<byte> bytes, int baseOffset, bool hasDataCountSection)
     {
-        var reader = new OperatorReader(bytes, baseOffset, hasDataCountSection);
+        // Running out of bytes here means the section ended first.
+        var reader = new OperatorReader(bytes, baseOffset, hasDataCountSection, endsModule: true);
         while (true)
         {
-            if (reader.IsAtEnd) throw new MalformedModuleException(UnexpectedEnd, reader.Offset);
             reader.Read(out var op);
             if (op.Opcode == Opcode.End) return reader._position;
         }
@@ -89,14 +99,18 @@ internal ref struct OperatorReader
     /// <summary>Throws unless every byte has been consumed (used after the function's final <c>end</c>).</summary>
     public readonly void EnsureAtEnd()
     {
-        if (!IsAtEnd) throw new MalformedModuleException("section size mismatch: operators after the final end of the function", Offset);
+        if (!IsAtEnd) throw new MalformedModuleException("section size mismatch: bytes after the final end", Offset);
     }
 
-    /// <summary>Decodes the next operator and its immediates.</summary>
+    /// <summary>
+    /// Decodes the next operator and its immediates. Called with no bytes left, it reports the missing final
+    /// <c>end</c> (so drivers need no separate end-of-code check).
+    /// </summary>
     public void Read(out Operator op)
     {
         op = default;
         int start = _position;
+        if (start >= _bytes.Length) ThrowMissingEnd();
         op.Offset = _baseOffset + start;
 
         OperatorInfo? info;
@@ -391,6 +405,10 @@ internal ref struct OperatorReader
             throw new MalformedModuleException(UnexpectedEnd, Math.Max(0, offset));
         return all.Slice(offset, length);
     }
+
+    [DoesNotReturn]
+    private readonly void ThrowMissingEnd() =>
+        throw new MalformedModuleException(_endsModule ? UnexpectedEnd : "END opcode expected", Offset);
 
     [DoesNotReturn]
     private readonly void ThrowUnexpectedEnd() => throw new MalformedModuleException(UnexpectedEnd, Offset);

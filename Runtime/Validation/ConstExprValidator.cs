@@ -21,7 +21,6 @@ internal static class ConstExprValidator
         ValType produced = default;
         while (true)
         {
-            if (reader.IsAtEnd) throw new MalformedModuleException("END opcode expected", reader.Offset);
             reader.Read(out var op);
             ValType type;
             switch (op.Opcode)

@@ -40,8 +40,7 @@ internal static class FunctionBodyValidator
         validator.BeginFunction(module, functionIndex, locals);
         while (!validator.IsFunctionEnded)
         {
-            // Running out of bytes with blocks still open: the final end is missing.
-            if (reader.IsAtEnd) throw new MalformedModuleException("END opcode expected", reader.Offset);
+            // Read reports a missing final end when the bytes run out first.
             reader.Read(out var op);
             validator.Validate(in op);
         }

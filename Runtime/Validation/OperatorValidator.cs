@@ -47,7 +47,7 @@ internal struct ControlFrame
 /// var reader = OperatorReader.ForFunctionBody(module, definedIndex);
 /// locals.Reset(type.Params); reader.ReadLocalDeclarations(locals);
 /// validator.BeginFunction(module, functionIndex, locals);
-/// while (!validator.IsFunctionEnded) { if (reader.IsAtEnd) → "END opcode expected"; reader.Read(out var op); /* compile */ validator.Validate(in op); }
+/// while (!validator.IsFunctionEnded) { reader.Read(out var op); /* compile */ validator.Validate(in op); }
 /// reader.EnsureAtEnd();
 /// </code>
 /// A compiler looks at the stacks before calling <see cref="Validate"/> (e.g. the operand type that drop or an untyped

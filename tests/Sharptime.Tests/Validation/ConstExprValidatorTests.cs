@@ -99,7 +99,7 @@ public class ConstExprValidatorTests
     {
         var (module, expr) = Expr([0x41, 0x00]);
         var e = Assert.Throws<MalformedModuleException>(() => ConstExprValidator.Validate(module, expr, I32, 0, null));
-        Assert.StartsWith("END opcode expected", e.Reason);
+        Assert.StartsWith("unexpected end of section or function", e.Reason);
     }
 
     [Fact]

@@ -207,8 +207,17 @@ public class FunctionBodyValidatorTests
     // ---- Body structure --------------------------------------------------------------------------------------
 
     [Fact]
-    public void BodyWithoutFinalEndIsMalformed() =>
-        Malformed(OneFunction(None, None, [0x00, 0x01]).Build(), "END opcode expected");
+    public void BodyWithoutFinalEndFollowedByMoreCodeIsMalformed()
+    {
+        var builder = new TestModuleBuilder();
+        uint t = builder.Type(None, None);
+        builder.Function(t, [0x00, 0x01]).Function(t, Body());
+        Malformed(builder.Build(), "END opcode expected");
+    }
+
+    [Fact]
+    public void BodyWithoutFinalEndAtEndOfModuleRunsOffTheModule() =>
+        Malformed(OneFunction(None, None, [0x00, 0x01]).Build(), "unexpected end of section or function");
 
     [Fact]
     public void BytesAfterTheFinalEndAreMalformed() =>
