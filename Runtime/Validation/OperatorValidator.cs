@@ -69,6 +69,9 @@ internal sealed class OperatorValidator
     private int _operandCount;
     private ControlFrame[] _frames = new ControlFrame[16];
     private int _frameCount;
+    // Copies of the innermost frame's Height and Unreachable, so pops need not touch the frame array.
+    private int _floor;
+    private bool _polymorphic;
 
     private ModuleInfo _module = null!;
     private LocalTypes _locals = null!;
@@ -92,7 +95,7 @@ internal sealed class OperatorValidator
     public bool IsFunctionEnded => _frameCount == 0;
 
     /// <summary>True when the code at this point cannot be reached (a compiler emits nothing for it).</summary>
-    public bool IsUnreachable => _frameCount > 0 && _frames[_frameCount - 1].Unreachable;
+    public bool IsUnreachable => _polymorphic;
 
     /// <summary>The frame a branch with label index <paramref name="depth"/> targets (0 is the innermost).</summary>
     public ref readonly ControlFrame GetFrame(int depth)
@@ -108,8 +111,7 @@ internal sealed class OperatorValidator
     public ValType PeekOperand(int depth)
     {
         int index = _operandCount - 1 - depth;
-        int floor = _frameCount > 0 ? _frames[_frameCount - 1].Height : 0;
-        return index >= floor ? _operands[index] : Unknown;
+        return index >= _floor ? _operands[index] : Unknown;
     }
 
     /// <summary>Starts validating function <paramref name="functionIndex"/>, whose locals (parameters first) are <paramref name="locals"/>.</summary>
@@ -458,26 +460,27 @@ internal sealed class OperatorValidator
         for (int i = 0; i < types.Length; i++) Push(types[i]);
     }
 
+    /// <summary>Pops one operand of type <paramref name="expected"/> (always a concrete type here).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PopExpected(ValType expected, int offset)
     {
-        ref ControlFrame frame = ref _frames[_frameCount - 1];
-        if (_operandCount == frame.Height)
+        int count = _operandCount;
+        if (count == _floor)
         {
-            if (frame.Unreachable) return;
+            if (_polymorphic) return;
             ThrowMismatch(expected, null, offset);
         }
 
-        ValType actual = _operands[--_operandCount];
-        if (actual != expected && actual != Unknown && expected != Unknown) ThrowMismatch(expected, actual, offset);
+        ValType actual = _operands[--count];
+        _operandCount = count;
+        if (actual != expected && actual != Unknown) ThrowMismatch(expected, actual, offset);
     }
 
     private ValType PopAny(int offset)
     {
-        ref ControlFrame frame = ref _frames[_frameCount - 1];
-        if (_operandCount == frame.Height)
+        if (_operandCount == _floor)
         {
-            if (frame.Unreachable) return Unknown;
+            if (_polymorphic) return Unknown;
             ThrowInvalid($"{TypeMismatch}: expected a value, found an empty stack", offset);
         }
         return _operands[--_operandCount];
@@ -491,14 +494,13 @@ internal sealed class OperatorValidator
     /// <summary>Checks that the top of the stack matches <paramref name="types"/> without popping.</summary>
     private void CheckTop(ValType[] types, int offset)
     {
-        ref ControlFrame frame = ref _frames[_frameCount - 1];
         for (int k = 0; k < types.Length; k++)
         {
             ValType expected = types[types.Length - 1 - k];
             int index = _operandCount - 1 - k;
-            if (index < frame.Height)
+            if (index < _floor)
             {
-                if (frame.Unreachable) return; // everything further down is polymorphic
+                if (_polymorphic) return; // everything further down is polymorphic
                 ThrowMismatch(expected, null, offset);
             }
             ValType actual = _operands[index];
@@ -518,6 +520,8 @@ internal sealed class OperatorValidator
             Params = parameters,
             Results = results,
         };
+        _floor = _operandCount;
+        _polymorphic = false;
         PushAll(parameters);
     }
 
@@ -528,6 +532,17 @@ internal sealed class OperatorValidator
         if (_operandCount != frame.Height)
             ThrowInvalid($"{TypeMismatch}: {_operandCount - frame.Height} values remain at the end of the block", offset);
         _frameCount--;
+        if (_frameCount > 0)
+        {
+            ref ControlFrame outer = ref _frames[_frameCount - 1];
+            _floor = outer.Height;
+            _polymorphic = outer.Unreachable;
+        }
+        else
+        {
+            _floor = 0;
+            _polymorphic = false;
+        }
         return frame;
     }
 
@@ -536,6 +551,7 @@ internal sealed class OperatorValidator
         ref ControlFrame frame = ref _frames[_frameCount - 1];
         _operandCount = frame.Height;
         frame.Unreachable = true;
+        _polymorphic = true;
     }
 
     private static bool IsNumeric(ValType t) => t is ValType.I32 or ValType.I64 or ValType.F32 or ValType.F64 or Unknown;
