@@ -5,7 +5,7 @@ using Sharptime.Validation;
 namespace Sharptime.Benchmarks.Validation;
 
 /// <summary>
-/// Decoding and validating one large function body (about 6 MB of a typical integer/memory/control mix, 2.6 million
+/// Decoding and validating one large function body (about 6 MB of a typical integer/memory/control mix, 2.8 million
 /// operators). Divide the body size by the mean time for MB/s.
 /// </summary>
 [MemoryDiagnoser]
