@@ -204,6 +204,44 @@ public class FunctionBodyValidatorTests
     public void ReturnChecksTheFunctionResults() =>
         Invalid(OneFunction(None, [I32], Body(0x42, 0x00, 0x0F)).Build(), "type mismatch");
 
+    [Fact]
+    public void ThenBranchOfWrongTypeIsATypeMismatchAtElse() =>
+        // i32.const 1, if (result i32) i64.const 0 else ...
+        Invalid(OneFunction(None, [I32], Body(0x41, 0x01, 0x04, 0x7F, 0x42, 0x00, 0x05, 0x41, 0x00, 0x0B)).Build(), "type mismatch");
+
+    [Fact]
+    public void ElseBranchStartsWithTheIfParameters()
+    {
+        var builder = new TestModuleBuilder();
+        uint ifType = builder.Type([I64], [I64]);
+        uint funcType = builder.Type(None, [I64]);
+        // i64.const 2, i32.const 1, if (type 0) i64.const 1 i64.add else i64.const 3 i64.mul end
+        builder.Function(funcType, Body(0x42, 0x02, 0x41, 0x01, 0x04, (byte)ifType, 0x42, 0x01, 0x7C, 0x05, 0x42, 0x03, 0x7E, 0x0B));
+        Valid(builder.Build());
+    }
+
+    [Fact]
+    public void DeeplyNestedBlocksAreValidated()
+    {
+        const int depth = 100_000;
+        var body = new List<byte> { 0x00 };
+        for (int i = 0; i < depth; i++) body.AddRange([0x02, 0x40]);
+        for (int i = 0; i < depth; i++) body.Add(0x0B);
+        body.Add(0x0B);
+        Valid(OneFunction(None, None, body.ToArray()).Build());
+    }
+
+    [Fact]
+    public void TallOperandStacksAreValidated()
+    {
+        const int height = 100_000;
+        var body = new List<byte> { 0x00 };
+        for (int i = 0; i < height; i++) body.AddRange([0x41, 0x00]);
+        for (int i = 0; i < height; i++) body.Add(0x1A);
+        body.Add(0x0B);
+        Valid(OneFunction(None, None, body.ToArray()).Build());
+    }
+
     // ---- Body structure --------------------------------------------------------------------------------------
 
     [Fact]
