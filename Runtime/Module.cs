@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Sharptime.Format;
 using Sharptime.Text;
 using Sharptime.Validation;
@@ -100,8 +99,8 @@ public sealed class Module
         }
     }
 
-    private static bool LooksBinary(ReadOnlySpan<byte> bytes) =>
-        bytes.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(bytes) == 0x6D736100;
+    // Text never starts with NUL, so a leading zero byte means binary even when the rest of the magic is wrong.
+    private static bool LooksBinary(ReadOnlySpan<byte> bytes) => !bytes.IsEmpty && bytes[0] == 0x00;
 
     private static string DecodeUtf8Text(ReadOnlySpan<byte> bytes)
     {

@@ -7,9 +7,21 @@ internal static class MutationHarness
 {
     public sealed record Failure(int Case, string Mutation, Exception Exception);
 
-    public static List<Failure> Run(int cases, TimeSpan deadline, Func<Random, int, (string Description, Action Act)> makeCase, int seed)
+    /// <summary>How the cases ended; unexpected exceptions are in <see cref="Failures"/>.</summary>
+    public sealed class Outcome
     {
-        var failures = new List<Failure>();
+        public List<Failure> Failures { get; } = [];
+        public int Accepted;
+        public int Malformed;
+        public int Invalid;
+
+        public override string ToString() => $"{Accepted} accepted, {Malformed} malformed, {Invalid} invalid, {Failures.Count} unexpected";
+    }
+
+    public static Outcome Run(int cases, TimeSpan deadline, Func<Random, int, (string Description, Action Act)> makeCase, int seed)
+    {
+        var outcome = new Outcome();
+        var failures = outcome.Failures;
         int current = -1;
         string currentDescription = "";
         var worker = new Thread(() =>
@@ -23,9 +35,15 @@ internal static class MutationHarness
                 try
                 {
                     act();
+                    outcome.Accepted++;
                 }
-                catch (Exception e) when (e is MalformedModuleException or InvalidModuleException)
+                catch (MalformedModuleException)
                 {
+                    outcome.Malformed++;
+                }
+                catch (InvalidModuleException)
+                {
+                    outcome.Invalid++;
                 }
                 catch (Exception e)
                 {
@@ -38,7 +56,7 @@ internal static class MutationHarness
         {
             throw new TimeoutException($"mutation case {Volatile.Read(ref current)} (seed {seed}, mutation {currentDescription}) did not finish within {deadline.TotalSeconds}s in total: possible hang");
         }
-        return failures;
+        return outcome;
     }
 
     public static string Describe(List<Failure> failures, int cases, int seed)
