@@ -1,0 +1,5 @@
+(module (export "e" (func $f))
+  (func $f (param $n i32) (result i32)
+    (return (i32.add (local.get $n) (i32.const 1)))
+  )
+)

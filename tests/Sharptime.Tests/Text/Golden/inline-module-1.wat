@@ -1,0 +1,2 @@
+(module (func) (memory 0) (func (export "f"))
+)

@@ -1,0 +1,1 @@
+(module (elem (i32.const 0) $f) (func $f))

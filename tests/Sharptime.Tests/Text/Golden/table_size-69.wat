@@ -1,0 +1,5 @@
+(module (table $t 1 externref)
+    (func $type-result-i32-vs-empty
+      (table.size $t)
+    )
+  )

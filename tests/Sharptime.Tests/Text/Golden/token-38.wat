@@ -1,0 +1,4 @@
+(module (table 1 funcref)
+  (func $f)
+  (elem (i32.const 0)$f)
+)
