@@ -44,7 +44,7 @@ internal sealed partial class WatEncoder
             switch (t.Kind)
             {
                 case TokenKind.LParen:
-                    FoldedInstr(buf, ctx, 0);
+                    FoldedInstr(buf, ctx);
                     continue;
                 case TokenKind.RParen:
                 case TokenKind.Eof:
@@ -101,9 +101,9 @@ internal sealed partial class WatEncoder
         if (label.Name is null || !Text(t)[1..].SequenceEqual(label.Name)) throw Error(t, "mismatching label");
     }
 
-    private void FoldedInstr(ByteBuffer buf, FuncContext ctx, int unused)
+    /// <summary>Encodes one parenthesised (folded) instruction: operands first, then the operator.</summary>
+    private void FoldedInstr(ByteBuffer buf, FuncContext ctx)
     {
-        _ = unused;
         var open = Peek();
         if (++_depth > MaxNesting) throw Error(open, "instructions nested too deeply");
         ExpectLParen();
@@ -127,7 +127,7 @@ internal sealed partial class WatEncoder
             var bt = new ByteBuffer(8);
             BlockType(bt);
             // The condition operands come first and sit outside the if's label scope.
-            while (Peek().Kind == TokenKind.LParen && !IsKeyword(Peek(1), "then")) FoldedInstr(buf, ctx, 0);
+            while (Peek().Kind == TokenKind.LParen && !IsKeyword(Peek(1), "then")) FoldedInstr(buf, ctx);
             buf.Byte(0x04);
             buf.Bytes(bt.Span);
             ctx.Labels.Add(new Label { Name = name, Kind = LabelKind.Folded });
@@ -150,7 +150,7 @@ internal sealed partial class WatEncoder
             int start = buf.Length;
             PlainOp(buf, ctx, t);
             int mid = buf.Length;
-            while (Peek().Kind == TokenKind.LParen) FoldedInstr(buf, ctx, 0);
+            while (Peek().Kind == TokenKind.LParen) FoldedInstr(buf, ctx);
             ExpectRParen();
             buf.RotateToEnd(start, mid);
         }

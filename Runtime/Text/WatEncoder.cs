@@ -19,7 +19,14 @@ internal sealed class FuncSig : IEquatable<FuncSig>
 
     public override bool Equals(object? obj) => Equals(obj as FuncSig);
 
-    public override int GetHashCode() => HashCode.Combine(Params.Length, Results.Length);
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        foreach (var t in Params) h.Add(t);
+        h.Add(-1);
+        foreach (var t in Results) h.Add(t);
+        return h.ToHashCode();
+    }
 }
 
 /// <summary>One index space of a module (functions, tables, ...): its size and the identifiers bound in it.</summary>
@@ -55,6 +62,8 @@ internal sealed partial class WatEncoder
 
     private readonly List<FuncSig> _types = new();
     private readonly Dictionary<string, uint> _typeIds = new(StringComparer.Ordinal);
+    /// <summary>Smallest index of each distinct type, for reusing types in inline type uses.</summary>
+    private readonly Dictionary<FuncSig, uint> _firstTypeIndex = new();
     private readonly IndexSpace _funcs = new("function");
     private readonly IndexSpace _tables = new("table");
     private readonly IndexSpace _mems = new("memory");
@@ -84,7 +93,6 @@ internal sealed partial class WatEncoder
     private uint _dataCount;
     private bool _needsDataCount;
     private readonly List<(uint Func, List<(uint Index, string Name)> Locals)> _localNames = new();
-    private readonly HashSet<string> _exportNames = new(StringComparer.Ordinal);
 
     private WatEncoder(string src, string? file, List<Token> tokens, List<byte[]> strings, int start)
     {
@@ -353,11 +361,16 @@ internal sealed partial class WatEncoder
         }
     }
 
+    private void AddType(FuncSig sig)
+    {
+        _firstTypeIndex.TryAdd(sig, (uint)_types.Count);
+        _types.Add(sig);
+    }
+
     private uint InternType(FuncSig sig)
     {
-        for (int i = 0; i < _types.Count; i++)
-            if (_types[i].Equals(sig)) return (uint)i;
-        _types.Add(sig);
+        if (_firstTypeIndex.TryGetValue(sig, out uint index)) return index;
+        AddType(sig);
         return (uint)(_types.Count - 1);
     }
 
@@ -446,7 +459,7 @@ internal sealed partial class WatEncoder
                     ExpectRParen();
                     ExpectRParen();
                     Bind(_typeIds, name, (uint)_types.Count, () => Error(at, $"duplicate type ${name}"));
-                    _types.Add(new FuncSig(ps.ToArray(), rs.ToArray()));
+                    AddType(new FuncSig(ps.ToArray(), rs.ToArray()));
                     _p = fieldStart;
                     break;
                 }
@@ -557,17 +570,13 @@ internal sealed partial class WatEncoder
         }
     }
 
-    private void AddExport(byte[] name, byte kind, uint index, Token at)
+    /// <summary>Writes an export. Duplicate names are a validation error, not a text one, so they pass through.</summary>
+    private void AddExport(byte[] name, byte kind, uint index)
     {
-        if (!_exportNames.Add(System.Text.Encoding.UTF8.GetString(name)))
-        {
-            // Duplicate export names are a validation error, not a text error; keep encoding.
-        }
         _exportSec.Vec(name);
         _exportSec.Byte(kind);
         _exportSec.U32(index);
         _exportCount++;
-        _ = at;
     }
 
     /// <summary>Parses inline <c>(export "name")*</c> clauses for the entity <paramref name="index"/>.</summary>
@@ -575,11 +584,10 @@ internal sealed partial class WatEncoder
     {
         while (AtField("export"))
         {
-            var at = Peek();
             Next(); Next();
             var name = ExpectName();
             ExpectRParen();
-            AddExport(name, kind, index, at);
+            AddExport(name, kind, index);
         }
     }
 
@@ -863,16 +871,20 @@ internal sealed partial class WatEncoder
         ExpectRParen();
     }
 
+    private FuncContext? _constContext;
+
+    /// <summary>The context of constant expressions: no locals; labels balance out, so one instance is reused.</summary>
+    private FuncContext ConstContext() => _constContext ??= new FuncContext();
+
     /// <summary>Encodes instructions up to the closing parenthesis (not consumed), then <c>end</c>.</summary>
     private void ConstExprUntilClose(ByteBuffer buf)
     {
-        InstrList(buf, new FuncContext());
+        InstrList(buf, ConstContext());
         buf.Byte(0x0B);
     }
 
     private void EncodeExport()
     {
-        var at = Peek();
         Next(); Next();
         var name = ExpectName();
         ExpectLParen();
@@ -888,7 +900,7 @@ internal sealed partial class WatEncoder
         uint index = ResolveIndex(space);
         ExpectRParen();
         ExpectRParen();
-        AddExport(name, kind, index, at);
+        AddExport(name, kind, index);
     }
 
     /// <summary><c>(offset instr*)</c> or a single folded instruction, encoded as a constant expression.</summary>
@@ -902,8 +914,7 @@ internal sealed partial class WatEncoder
             return;
         }
         if (Peek().Kind != TokenKind.LParen) throw Unexpected(Peek());
-        var ctx = new FuncContext();
-        FoldedInstr(buf, ctx, 0);
+        FoldedInstr(buf, ConstContext());
         buf.Byte(0x0B);
     }
 
@@ -918,7 +929,7 @@ internal sealed partial class WatEncoder
             return;
         }
         if (Peek().Kind != TokenKind.LParen) throw Unexpected(Peek());
-        FoldedInstr(buf, new FuncContext(), 0);
+        FoldedInstr(buf, ConstContext());
         buf.Byte(0x0B);
     }
 
