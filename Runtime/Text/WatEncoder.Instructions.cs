@@ -105,7 +105,9 @@ internal sealed partial class WatEncoder
     private void FoldedInstr(ByteBuffer buf, FuncContext ctx)
     {
         var open = Peek();
-        if (++_depth > MaxNesting) throw Error(open, "instructions nested too deeply");
+        // Bounded twice: a fixed depth for predictable behaviour, and the real stack for small-stack threads.
+        if (++_depth > MaxNesting || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error(open, "instructions nested too deeply");
         ExpectLParen();
         var t = Next();
         if (t.Kind != TokenKind.Keyword) throw Error(t, $"unexpected token '{Clip(Text(t))}'");

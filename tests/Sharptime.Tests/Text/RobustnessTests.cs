@@ -107,6 +107,30 @@ public class RobustnessTests
     }
 
     [Fact]
+    public void DeepNestingOnASmallStackFailsCleanly()
+    {
+        string text = "(module (func " + string.Concat(Enumerable.Repeat("(if (i32.const 0) (then ", 999)) + string.Concat(Enumerable.Repeat("))", 999)) + "))";
+        Exception? unexpected = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Wat.ToBinary(text);
+            }
+            catch (MalformedModuleException)
+            {
+            }
+            catch (Exception e)
+            {
+                unexpected = e;
+            }
+        }, 256 * 1024);
+        thread.Start();
+        thread.Join();
+        Assert.Null(unexpected);
+    }
+
+    [Fact]
     public void HugeExponentFloatLiteralsAreQuick()
     {
         Assert.Throws<MalformedModuleException>(() => Wat.ToBinary("(module (func (drop (f64.const 1e999999999))))"));

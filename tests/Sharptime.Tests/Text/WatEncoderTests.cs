@@ -334,6 +334,13 @@ public class WatEncoderTests
     }
 
     [Fact]
+    public void FoldedNestingJustBelowTheLimitIsAccepted()
+    {
+        string text = "(module (func " + string.Concat(Enumerable.Repeat("(block ", 999)) + string.Concat(Enumerable.Repeat(")", 999)) + "))";
+        Assert.NotEmpty(Encode(text));
+    }
+
+    [Fact]
     public void DeeplyNestedPlainBlocksNeedNoRecursion()
     {
         string text = "(module (func " + string.Concat(Enumerable.Repeat("block ", 50_000)) + string.Concat(Enumerable.Repeat("end ", 50_000)) + "))";
