@@ -31,13 +31,14 @@ internal sealed class Lexer
     private int _line = 1;
     private int _lineStart;
 
-    public readonly List<Token> Tokens = new();
+    public readonly List<Token> Tokens;
     public readonly List<byte[]> Strings = new();
 
     private Lexer(string src, string? fileName)
     {
         _src = src;
         _fileName = fileName;
+        Tokens = new List<Token>(src.Length / 5 + 16); // typical density; avoids repeated regrowth
     }
 
     public static Lexer Tokenize(string src, string? fileName)
