@@ -442,7 +442,7 @@ internal sealed partial class WatEncoder
         while (Peek().Kind == TokenKind.LParen)
         {
             int fieldStart = _p;
-            Token open = Next();
+            Next();
             Token kwTok = Next();
             if (kwTok.Kind != TokenKind.Keyword) throw Unexpected(kwTok);
             var kw = Text(kwTok);
@@ -545,7 +545,6 @@ internal sealed partial class WatEncoder
 
     private void EncodeField()
     {
-        Token open = Peek();
         Token kwTok = Peek(1);
         switch (Text(kwTok))
         {
@@ -566,7 +565,7 @@ internal sealed partial class WatEncoder
             }
             case "elem": EncodeElem(); break;
             case "data": EncodeData(); break;
-            default: throw Unexpected(open);
+            default: throw Unexpected(kwTok);
         }
     }
 

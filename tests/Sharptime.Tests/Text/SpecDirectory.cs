@@ -21,8 +21,11 @@ internal static class SpecDirectory
         var dir = Find();
         if (dir is null)
         {
-            Assert.Fail("WebAssembly spec tests not found: set SHARPTIME_SPEC_DIR or place them in a 'shared/spec' folder " +
-                        $"above {AppContext.BaseDirectory}. The spec suite test cannot run without them.");
+            var env = Environment.GetEnvironmentVariable("SHARPTIME_SPEC_DIR");
+            Assert.Fail(string.IsNullOrEmpty(env)
+                ? "WebAssembly spec tests not found: no 'shared/spec' folder above " + AppContext.BaseDirectory +
+                  " and SHARPTIME_SPEC_DIR is not set. The spec suite test cannot run without them."
+                : $"WebAssembly spec tests not found: SHARPTIME_SPEC_DIR is '{env}', which is not a directory.");
         }
         return dir!;
     }
