@@ -195,6 +195,9 @@ internal sealed partial class WatEncoder
         if (!OperatorTable.TryGetByName(Text(opTok), out var info) ||
             info.Opcode is Opcode.Block or Opcode.Loop or Opcode.If or Opcode.Else or Opcode.End)
         {
+            // Clause keywords in instruction position are misplaced syntax rather than unknown operators.
+            if (Text(opTok) is "type" or "param" or "result" or "local" or "then" or "else" or "end" or "item" or "offset" or "export" or "import")
+                throw Error(opTok, $"unexpected token '{Text(opTok)}'");
             throw Error(opTok, $"unknown operator {Clip(Text(opTok))}");
         }
         if (info.Opcode == Opcode.Select)
@@ -345,9 +348,11 @@ internal sealed partial class WatEncoder
                 for (int i = 0; i < 16; i++)
                 {
                     var t = Peek();
-                    if (t.Kind != TokenKind.Atom) throw Error(t, "invalid lane length: expected 16 lane indices");
-                    buf.Byte(LaneIndex(Next()));
+                    if (t.Kind is TokenKind.LParen or TokenKind.RParen or TokenKind.Eof)
+                        throw Error(t, "invalid lane length: expected 16 lane indices");
+                    buf.Byte(LaneIndex(Next(), shuffle: true));
                 }
+                if (Peek().Kind == TokenKind.Atom) throw Error(Peek(), "invalid lane length: expected 16 lane indices");
                 break;
             default:
                 throw Error(opTok, $"unknown operator {Clip(Text(opTok))}");
@@ -410,13 +415,20 @@ internal sealed partial class WatEncoder
         buf.U32((uint)offset);
     }
 
-    private byte LaneIndex(Token t)
+    private byte LaneIndex(Token t, bool shuffle = false)
     {
-        if (t.Kind != TokenKind.Atom) throw Unexpected(t);
-        var st = NumberParser.ParseNat(Text(t), out ulong v);
-        if (st == NumberStatus.Malformed) throw Error(t, $"malformed lane index '{Clip(Text(t))}'");
+        var st = t.Kind == TokenKind.Atom ? NumberParser.ParseNat(Text(t), out ulong v) : Fail(out v);
+        // The spec words a non-numeric lane "malformed lane index" for shuffles, "unexpected token" elsewhere.
+        if (st == NumberStatus.Malformed)
+            throw Error(t, shuffle ? $"malformed lane index '{Clip(Text(t))}'" : $"unexpected token '{Clip(Text(t))}': expected a lane index");
         if (st == NumberStatus.OutOfRange || v > 255) throw Error(t, "malformed lane index: out of range");
         return (byte)v;
+    }
+
+    private static NumberStatus Fail(out ulong v)
+    {
+        v = 0;
+        return NumberStatus.Malformed;
     }
 
     private ulong IntLiteral(Token t, int bits)
@@ -432,7 +444,7 @@ internal sealed partial class WatEncoder
     {
         if (t.Kind is not (TokenKind.Atom or TokenKind.Keyword)) throw Unexpected(t);
         var st = NumberParser.ParseF32(Text(t), out uint v);
-        if (st == NumberStatus.Malformed) throw Error(t, $"unknown operator: malformed f32 literal '{Clip(Text(t))}'");
+        if (st == NumberStatus.Malformed) throw MalformedLiteral(t, "f32");
         if (st == NumberStatus.OutOfRange) throw Error(t, "constant out of range");
         return v;
     }
@@ -441,10 +453,16 @@ internal sealed partial class WatEncoder
     {
         if (t.Kind is not (TokenKind.Atom or TokenKind.Keyword)) throw Unexpected(t);
         var st = NumberParser.ParseF64(Text(t), out ulong v);
-        if (st == NumberStatus.Malformed) throw Error(t, $"unknown operator: malformed f64 literal '{Clip(Text(t))}'");
+        if (st == NumberStatus.Malformed) throw MalformedLiteral(t, "f64");
         if (st == NumberStatus.OutOfRange) throw Error(t, "constant out of range");
         return v;
     }
+
+    /// <summary>NaN patterns belong to scripts' expected results; the reference lexer has them as separate tokens.</summary>
+    private MalformedModuleException MalformedLiteral(Token t, string type) =>
+        Text(t) is "nan:canonical" or "nan:arithmetic"
+            ? Error(t, $"unexpected token '{Text(t)}'")
+            : Error(t, $"unknown operator: malformed {type} literal '{Clip(Text(t))}'");
 
     /// <summary>Parses <c>shape lane*</c> after <c>v128.const</c> into 16 little-endian bytes.</summary>
     private void V128Literal(Span<byte> bytes)
@@ -481,5 +499,6 @@ internal sealed partial class WatEncoder
                 default: BinaryPrimitives.WriteUInt64LittleEndian(lane, IntLiteral(t, 64)); break;
             }
         }
+        if (Peek().Kind == TokenKind.Atom) throw Error(Peek(), "wrong number of lane literals");
     }
 }

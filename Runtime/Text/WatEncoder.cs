@@ -161,9 +161,22 @@ internal sealed partial class WatEncoder
     private MalformedModuleException Unexpected(Token t) => t.Kind switch
     {
         TokenKind.Eof => Error(t, "unexpected end of input"),
-        TokenKind.Keyword => Error(t, $"unexpected token '{Text(t)}'"),
+        // Like the reference lexer: a keyword that is no keyword at all is an unknown operator.
+        TokenKind.Keyword when !IsKnownKeyword(Text(t)) => Error(t, $"unknown operator {Clip(Text(t))}"),
         _ => Error(t, $"unexpected token '{Clip(Text(t))}'"),
     };
+
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "module", "type", "func", "param", "result", "local", "import", "export", "table", "memory", "global",
+        "elem", "data", "start", "offset", "item", "declare", "mut", "funcref", "externref", "extern",
+        "i32", "i64", "f32", "f64", "v128", "then", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2",
+        "inf", "nan", "binary", "quote",
+    };
+
+    private static bool IsKnownKeyword(ReadOnlySpan<char> s) =>
+        Keywords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(s) || OperatorTable.TryGetByName(s, out _) ||
+        s.StartsWith("offset=") || s.StartsWith("align=") || s.StartsWith("nan:");
 
     private static string Clip(ReadOnlySpan<char> s) => s.Length > 40 ? string.Concat(s[..40], "...") : s.ToString();
 
@@ -240,7 +253,8 @@ internal sealed partial class WatEncoder
     {
         if (t.Kind != TokenKind.Atom) throw Unexpected(t);
         var st = NumberParser.ParseNat(Text(t), out ulong v);
-        if (st == NumberStatus.Malformed) throw Unexpected(t);
+        // The reference lexer reads a run like "0drop" as one unknown keyword, hence its wording.
+        if (st == NumberStatus.Malformed) throw Error(t, $"unknown operator '{Clip(Text(t))}'");
         if (st == NumberStatus.OutOfRange || v > uint.MaxValue) throw Error(t, $"{what} constant out of range");
         return (uint)v;
     }
@@ -359,6 +373,8 @@ internal sealed partial class WatEncoder
             while (Peek().Kind != TokenKind.RParen) rs.Add(ExpectValType());
             ExpectRParen();
         }
+        // Out-of-order clauses are a syntax error, reported before any type check.
+        if (AtField("param") || AtField("type")) throw Error(Peek(1), $"unexpected token '{Text(Peek(1))}': out of order");
     }
 
     private void AddType(FuncSig sig)

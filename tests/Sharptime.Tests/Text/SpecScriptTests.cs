@@ -63,8 +63,11 @@ public class SpecScriptTests
                             m.Encode();
                             failures.Add($"{name}:{command.Line}: malformed quote module was accepted (expected \"{am.Message}\")");
                         }
-                        catch (MalformedModuleException)
+                        catch (MalformedModuleException e)
                         {
+                            // The reason should use the spec's wording, bar the deviations listed below.
+                            if (!e.Reason.Contains(am.Message, StringComparison.Ordinal) && !KnownWordingDifferences.Contains($"{name}:{command.Line}"))
+                                failures.Add($"{name}:{command.Line}: rejected as \"{e.Reason}\", the spec says \"{am.Message}\"");
                         }
                         catch (Exception e)
                         {
@@ -77,6 +80,12 @@ public class SpecScriptTests
         _output.WriteLine($"{scripts} scripts, {modules} modules encoded, {malformed} malformed quote modules checked");
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n" + string.Join("\n", failures.Take(200)));
     }
+
+    /// <summary>
+    /// Malformed modules rejected with a different (still correct) reason than the spec's message.
+    /// simd_const.wast:475 — two lanes, each also out of range: the range error is found before the count.
+    /// </summary>
+    private static readonly HashSet<string> KnownWordingDifferences = ["simd_const.wast:475"];
 
     private static void Encodes(WastModule module, string file, int line, List<string> failures)
     {
