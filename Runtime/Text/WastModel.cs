@@ -182,6 +182,56 @@ internal readonly struct WastValue
         BinaryPrimitives.WriteUInt64LittleEndian(dest[8..], High);
     }
 
+    /// <summary>
+    /// Whether a numeric or v128 result, given as its 16-byte little-endian value slot, is what this expected
+    /// value allows: exact bits, or a NaN of the required kind (per lane for v128). References are compared
+    /// by the runner, which knows how they are represented.
+    /// </summary>
+    public bool MatchesNumeric(ReadOnlySpan<byte> slot)
+    {
+        ulong low = BinaryPrimitives.ReadUInt64LittleEndian(slot);
+        switch (Type)
+        {
+            case ValType.I32: return (uint)low == (uint)Low;
+            case ValType.I64: return low == Low;
+            case ValType.F32: return MatchF32((uint)low, (uint)Low, Nan);
+            case ValType.F64: return MatchF64(low, Low, Nan);
+            case ValType.V128:
+            {
+                ulong high = BinaryPrimitives.ReadUInt64LittleEndian(slot[8..]);
+                if (!HasLaneNans) return low == Low && high == High;
+                Span<byte> expected = stackalloc byte[16];
+                WriteV128(expected);
+                int lanes = Shape == V128Shape.F32x4 ? 4 : 2;
+                for (int i = 0; i < lanes; i++)
+                {
+                    bool ok = Shape == V128Shape.F32x4
+                        ? MatchF32(BinaryPrimitives.ReadUInt32LittleEndian(slot[(i * 4)..]), BinaryPrimitives.ReadUInt32LittleEndian(expected[(i * 4)..]), LaneNan(i))
+                        : MatchF64(BinaryPrimitives.ReadUInt64LittleEndian(slot[(i * 8)..]), BinaryPrimitives.ReadUInt64LittleEndian(expected[(i * 8)..]), LaneNan(i));
+                    if (!ok) return false;
+                }
+                return true;
+            }
+            default:
+                throw new InvalidOperationException($"{Type.Name()} values are compared by the runner");
+        }
+    }
+
+    // Canonical NaN: only the quiet bit set in the payload (either sign). Arithmetic NaN: the quiet bit set.
+    private static bool MatchF32(uint actual, uint expected, NanPattern nan) => nan switch
+    {
+        NanPattern.Canonical => (actual & 0x7FFF_FFFF) == 0x7FC0_0000,
+        NanPattern.Arithmetic => (actual & 0x7FC0_0000) == 0x7FC0_0000,
+        _ => actual == expected,
+    };
+
+    private static bool MatchF64(ulong actual, ulong expected, NanPattern nan) => nan switch
+    {
+        NanPattern.Canonical => (actual & 0x7FFF_FFFF_FFFF_FFFF) == 0x7FF8_0000_0000_0000,
+        NanPattern.Arithmetic => (actual & 0x7FF8_0000_0000_0000) == 0x7FF8_0000_0000_0000,
+        _ => actual == expected,
+    };
+
     public static WastValue FromI32(int v) => new(ValType.I32, (uint)v, 0, NanPattern.None, default, 0, false, false);
     public static WastValue FromI64(long v) => new(ValType.I64, (ulong)v, 0, NanPattern.None, default, 0, false, false);
     public static WastValue FromF32Bits(uint v) => new(ValType.F32, v, 0, NanPattern.None, default, 0, false, false);

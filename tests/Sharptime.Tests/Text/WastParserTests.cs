@@ -172,4 +172,47 @@ public class WastParserTests
     {
         Assert.Throws<MalformedModuleException>(() => WastScript.Parse(text));
     }
+
+    private static WastValue Expected(string value) =>
+        ((WastAssertReturn)WastScript.Parse($"(assert_return (invoke \"f\") {value})").Commands[0]).Expected[0];
+
+    private static byte[] Slot(ulong low, ulong high = 0)
+    {
+        var slot = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(slot, low);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(slot.AsSpan(8), high);
+        return slot;
+    }
+
+    [Fact]
+    public void MatchesExactNumbers()
+    {
+        Assert.True(Expected("(i32.const -1)").MatchesNumeric(Slot(0xFFFF_FFFF)));
+        Assert.False(Expected("(i64.const -1)").MatchesNumeric(Slot(0xFFFF_FFFF)));
+        Assert.True(Expected("(f32.const -0)").MatchesNumeric(Slot(0x8000_0000)));
+        Assert.False(Expected("(f32.const 0)").MatchesNumeric(Slot(0x8000_0000)));
+        Assert.True(Expected("(f64.const nan:0x4)").MatchesNumeric(Slot(0x7FF0_0000_0000_0004)));
+    }
+
+    [Fact]
+    public void MatchesNanPatterns()
+    {
+        var canonical = Expected("(f32.const nan:canonical)");
+        Assert.True(canonical.MatchesNumeric(Slot(0x7FC0_0000)));
+        Assert.True(canonical.MatchesNumeric(Slot(0xFFC0_0000)));
+        Assert.False(canonical.MatchesNumeric(Slot(0x7FC0_0001)));
+        var arithmetic = Expected("(f64.const nan:arithmetic)");
+        Assert.True(arithmetic.MatchesNumeric(Slot(0xFFF8_0000_0000_0001)));
+        Assert.False(arithmetic.MatchesNumeric(Slot(0x7FF0_0000_0000_0001)));
+    }
+
+    [Fact]
+    public void MatchesV128LanesWithNanPatterns()
+    {
+        var v = Expected("(v128.const f64x2 1.0 nan:canonical)");
+        Assert.True(v.MatchesNumeric(Slot(0x3FF0_0000_0000_0000, 0xFFF8_0000_0000_0000)));
+        Assert.False(v.MatchesNumeric(Slot(0x3FF0_0000_0000_0001, 0xFFF8_0000_0000_0000)));
+        Assert.False(v.MatchesNumeric(Slot(0x3FF0_0000_0000_0000, 0x7FF8_0000_0000_0001)));
+        Assert.True(Expected("(v128.const i32x4 1 2 3 4)").MatchesNumeric(Slot(0x0000_0002_0000_0001, 0x0000_0004_0000_0003)));
+    }
 }
