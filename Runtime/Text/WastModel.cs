@@ -21,33 +21,35 @@ internal enum WastModuleKind : byte
 internal sealed class WastModule
 {
     private readonly string? _src;
+    private readonly Lexer? _lexer;
     private readonly List<Token>? _tokens;
     private readonly List<byte[]>? _strings;
     private readonly int _firstToken;
     private readonly byte[]? _bytes;
 
     private WastModule(WastModuleKind kind, string? name, string? fileName, int line, byte[]? bytes,
-        string? src, List<Token>? tokens, List<byte[]>? strings, int firstToken)
+        string? src, Lexer? lexer, int firstToken)
     {
+        _lexer = lexer;
         Kind = kind;
         Name = name;
         FileName = fileName;
         Line = line;
         _bytes = bytes;
         _src = src;
-        _tokens = tokens;
-        _strings = strings;
+        _tokens = lexer?.Tokens;
+        _strings = lexer?.Strings;
         _firstToken = firstToken;
     }
 
     internal static WastModule FromBinary(string? name, string? fileName, int line, byte[] bytes) =>
-        new(WastModuleKind.Binary, name, fileName, line, bytes, null, null, null, 0);
+        new(WastModuleKind.Binary, name, fileName, line, bytes, null, null, 0);
 
     internal static WastModule FromQuote(string? name, string? fileName, int line, byte[] utf8Text) =>
-        new(WastModuleKind.Quote, name, fileName, line, utf8Text, null, null, null, 0);
+        new(WastModuleKind.Quote, name, fileName, line, utf8Text, null, null, 0);
 
-    internal static WastModule FromTokens(string? name, string? fileName, int line, string src, List<Token> tokens, List<byte[]> strings, int firstToken) =>
-        new(WastModuleKind.Text, name, fileName, line, null, src, tokens, strings, firstToken);
+    internal static WastModule FromTokens(string? name, string? fileName, int line, string src, Lexer lexer, int firstToken) =>
+        new(WastModuleKind.Text, name, fileName, line, null, src, lexer, firstToken);
 
     public WastModuleKind Kind { get; }
 
@@ -100,7 +102,18 @@ internal sealed class WastModule
                 return Wat.ToBinary(text, FileName is null ? null : $"{FileName}:{Line} (quote)");
             }
             default:
-                return WatEncoder.EncodeTokens(_src!, FileName, _tokens!, _strings!, _firstToken, Name);
+            {
+                // Lexical errors inside the module surface first, as they would from a lexer run on it alone.
+                int depth = 0;
+                for (int i = _firstToken; i < _tokens!.Count; i++)
+                {
+                    var t = _tokens[i];
+                    if (t.Kind == TokenKind.Error) throw _lexer!.ErrorOf(t);
+                    if (t.Kind == TokenKind.Eof || (t.Kind == TokenKind.RParen && --depth < 0)) break;
+                    if (t.Kind == TokenKind.LParen) depth++;
+                }
+                return WatEncoder.EncodeTokens(_src!, FileName, _tokens, _strings!, _firstToken, Name);
+            }
         }
     }
 }

@@ -215,4 +215,36 @@ public class WastParserTests
         Assert.False(v.MatchesNumeric(Slot(0x3FF0_0000_0000_0000, 0x7FF8_0000_0000_0001)));
         Assert.True(Expected("(v128.const i32x4 1 2 3 4)").MatchesNumeric(Slot(0x0000_0002_0000_0001, 0x0000_0004_0000_0003)));
     }
+
+    [Fact]
+    public void LexicalErrorInsideATextModuleFailsOnlyThatModule()
+    {
+        var script = WastScript.Parse(
+            "(assert_malformed (module (data $l\"a b\")) \"unknown operator\")\n" +
+            "(assert_malformed (module (data \"\\q\")) \"unknown escape\")\n" +
+            "(module $ok (func))");
+        Assert.Equal(3, script.Commands.Count);
+        var reserved = Assert.Throws<MalformedModuleException>(() => ((WastAssertMalformed)script.Commands[0]).Module.Encode());
+        Assert.Contains("unknown operator", reserved.Reason);
+        Assert.Equal(1, reserved.Line);
+        var escape = Assert.Throws<MalformedModuleException>(() => ((WastAssertMalformed)script.Commands[1]).Module.Encode());
+        Assert.Contains("escape", escape.Reason);
+        Assert.Equal(2, escape.Line);
+        Assert.NotEmpty(((WastModuleCommand)script.Commands[2]).Module.Encode());
+    }
+
+    [Fact]
+    public void UnclosedStringInAScriptIsReportedAsSuch()
+    {
+        var e = Assert.Throws<MalformedModuleException>(() => WastScript.Parse("(module)\n(module (data \"abc))"));
+        Assert.Contains("unclosed string", e.Reason);
+    }
+
+    [Fact]
+    public void UnclosedCommentIsReportedWhereItStarts()
+    {
+        var e = Assert.Throws<MalformedModuleException>(() => WastScript.Parse("(module)\n  (; never\n closed"));
+        Assert.Contains("unclosed block comment", e.Reason);
+        Assert.Equal((2, 3), (e.Line, e.Column));
+    }
 }
