@@ -13,6 +13,8 @@ internal enum TokenKind : byte
     String,
     /// <summary>Any other idchar run (numbers, and garbage the parser rejects in context).</summary>
     Atom,
+    /// <summary>A lexical error kept as a token (scripts only); <see cref="Token.StringIndex"/> indexes <see cref="Lexer.Errors"/>.</summary>
+    Error,
     Eof,
 }
 
@@ -31,20 +33,42 @@ internal sealed class Lexer
     private int _line = 1;
     private int _lineStart;
 
-    public readonly List<Token> Tokens = new();
+    public readonly List<Token> Tokens;
     public readonly List<byte[]> Strings = new();
 
-    private Lexer(string src, string? fileName)
+    /// <summary>Lexical errors met in recovering mode, referenced by <see cref="TokenKind.Error"/> tokens.</summary>
+    public readonly List<(string Reason, int Line, int Column)> Errors = new();
+
+    private readonly bool _recover;
+    // Where the token being read started (or the comment being skipped), for recovering after an error.
+    private int _errorAnchor, _errorLine, _errorColumn;
+    // Set for errors that run to the end of input (unclosed string or comment): nothing after them is a token.
+    private bool _fatal;
+
+    private Lexer(string src, string? fileName, bool recover)
     {
         _src = src;
         _fileName = fileName;
+        _recover = recover;
+        Tokens = new List<Token>(src.Length / 5 + 16); // typical density; avoids repeated regrowth
     }
 
-    public static Lexer Tokenize(string src, string? fileName)
+    /// <summary>
+    /// Tokenizes <paramref name="src"/>. Normally the first lexical error throws; with <paramref name="recover"/>
+    /// (used for scripts) it becomes an <see cref="TokenKind.Error"/> token, so only the module containing it fails.
+    /// </summary>
+    public static Lexer Tokenize(string src, string? fileName, bool recover = false)
     {
-        var lexer = new Lexer(src, fileName);
+        var lexer = new Lexer(src, fileName, recover);
         lexer.Run();
         return lexer;
+    }
+
+    /// <summary>The exception for an <see cref="TokenKind.Error"/> token.</summary>
+    public MalformedModuleException ErrorOf(Token t)
+    {
+        var (reason, line, column) = Errors[t.StringIndex];
+        return new MalformedModuleException(reason, _fileName, line, column);
     }
 
     internal static bool IsIdChar(char c) =>
@@ -76,50 +100,98 @@ internal sealed class Lexer
 
     private void Run()
     {
-        string s = _src;
         while (true)
         {
-            SkipTrivia();
-            if (_pos >= s.Length)
+            int count = Tokens.Count;
+            try
             {
-                Tokens.Add(new Token(TokenKind.Eof, _pos, 0, _line, _pos - _lineStart + 1));
-                return;
+                if (!Step()) return;
             }
-            int start = _pos;
-            int col = start - _lineStart + 1;
+            catch (MalformedModuleException e) when (_recover)
+            {
+                // Drop a token added in this step, skip the reserved run, and keep an error token in its place.
+                if (Tokens.Count > count) Tokens.RemoveAt(Tokens.Count - 1);
+                int start = _errorAnchor;
+                if (_fatal) _pos = _src.Length;
+                else SkipReserved(start);
+                _fatal = false;
+                Errors.Add((e.Reason, e.Line ?? _errorLine, e.Column ?? _errorColumn));
+                Tokens.Add(new Token(TokenKind.Error, start, _pos - start, _errorLine, _errorColumn, Errors.Count - 1));
+            }
+        }
+    }
+
+    /// <summary>Skips a spec "reserved" run: idchars, strings and stray punctuation up to a delimiter.</summary>
+    private void SkipReserved(int start)
+    {
+        string s = _src;
+        _pos = start;
+        while (_pos < s.Length)
+        {
             char c = s[_pos];
-            if (c == '(')
-            {
-                _pos++;
-                Tokens.Add(new Token(TokenKind.LParen, start, 1, _line, col));
-                continue;
-            }
-            if (c == ')')
-            {
-                _pos++;
-                Tokens.Add(new Token(TokenKind.RParen, start, 1, _line, col));
-                continue;
-            }
+            if (c is ' ' or '\t' or '\n' or '\r' or '(' or ')') break;
+            if (c == ';' && _pos + 1 < s.Length && s[_pos + 1] == ';') break;
             if (c == '"')
             {
-                int line = _line;
-                byte[] bytes = ReadString();
-                Strings.Add(bytes);
-                Tokens.Add(new Token(TokenKind.String, start, _pos - start, line, col, Strings.Count - 1));
-                CheckSeparated(start);
-                continue;
+                _pos++;
+                while (_pos < s.Length && s[_pos] != '"')
+                {
+                    if (s[_pos] == '\\') _pos++;
+                    else if (s[_pos] == '\n') NewLine(_pos + 1);
+                    _pos++;
+                }
             }
-            if (IsIdChar(c))
-            {
-                while (_pos < s.Length && IsIdChar(s[_pos])) _pos++;
-                TokenKind kind = c == '$' ? TokenKind.Id : c is >= 'a' and <= 'z' ? TokenKind.Keyword : TokenKind.Atom;
-                if (kind == TokenKind.Id && _pos - start == 1) throw Error("empty identifier", start);
-                Tokens.Add(new Token(kind, start, _pos - start, _line, col));
-                CheckSeparated(start);
-                continue;
-            }
-            throw Error(c == ';' ? "unexpected ';'" : $"unexpected character U+{(int)c:X4}", start);
+            _pos++;
         }
+        if (_pos > s.Length) _pos = s.Length;
+        if (_pos == start) _pos = Math.Min(start + 1, s.Length); // always make progress
+    }
+
+    /// <summary>Reads one token (or the end); false at the end of input.</summary>
+    private bool Step()
+    {
+        string s = _src;
+        SkipTrivia();
+        if (_pos >= s.Length)
+        {
+            Tokens.Add(new Token(TokenKind.Eof, _pos, 0, _line, _pos - _lineStart + 1));
+            return false;
+        }
+        int start = _pos;
+        int col = start - _lineStart + 1;
+        (_errorAnchor, _errorLine, _errorColumn) = (start, _line, col);
+        char c = s[_pos];
+        if (c == '(')
+        {
+            _pos++;
+            Tokens.Add(new Token(TokenKind.LParen, start, 1, _line, col));
+            return true;
+        }
+        if (c == ')')
+        {
+            _pos++;
+            Tokens.Add(new Token(TokenKind.RParen, start, 1, _line, col));
+            return true;
+        }
+        if (c == '"')
+        {
+            int line = _line;
+            byte[] bytes = ReadString();
+            Strings.Add(bytes);
+            Tokens.Add(new Token(TokenKind.String, start, _pos - start, line, col, Strings.Count - 1));
+            CheckSeparated(start);
+            return true;
+        }
+        if (IsIdChar(c))
+        {
+            while (_pos < s.Length && IsIdChar(s[_pos])) _pos++;
+            TokenKind kind = c == '$' ? TokenKind.Id : c is >= 'a' and <= 'z' ? TokenKind.Keyword : TokenKind.Atom;
+            if (kind == TokenKind.Id && _pos - start == 1) throw Error("empty identifier", start);
+            Tokens.Add(new Token(kind, start, _pos - start, _line, col));
+            CheckSeparated(start);
+            return true;
+        }
+        throw Error(c == ';' ? "unexpected ';'" : $"unexpected character U+{(int)c:X4}", start);
     }
 
     /// <summary>Tokens must be followed by whitespace, a comment, a parenthesis or the end: <c>$l"a"</c> is one reserved token.</summary>
@@ -159,6 +231,7 @@ internal sealed class Lexer
         // Iterative with a depth counter, so deeply nested comments cannot overflow the stack.
         string s = _src;
         int start = _pos;
+        (_errorAnchor, _errorLine, _errorColumn) = (start, _line, start - _lineStart + 1);
         int depth = 0;
         while (_pos < s.Length)
         {
@@ -174,7 +247,8 @@ internal sealed class Lexer
             if (c == '\n') NewLine(_pos + 1);
             _pos++;
         }
-        throw Error("unclosed block comment", start);
+        _fatal = true;
+        throw new MalformedModuleException("unclosed block comment", _fileName, _errorLine, _errorColumn);
     }
 
     private byte[] ReadString()
@@ -186,14 +260,22 @@ internal sealed class Lexer
         Span<byte> utf8 = stackalloc byte[4];
         while (true)
         {
-            if (_pos >= s.Length) throw Error("unclosed string", start);
+            if (_pos >= s.Length)
+            {
+                _fatal = true;
+                throw Error("unclosed string", start);
+            }
             char c = s[_pos];
             if (c == '"') { _pos++; return bytes.ToArray(); }
             if (c == '\n') throw Error("newline in string", _pos);
             if (c < 0x20 || c == 0x7F) throw Error("control character in string", _pos);
             if (c == '\\')
             {
-                if (_pos + 1 >= s.Length) throw Error("unclosed string", start);
+                if (_pos + 1 >= s.Length)
+                {
+                    _fatal = true;
+                    throw Error("unclosed string", start);
+                }
                 char e = s[_pos + 1];
                 switch (e)
                 {

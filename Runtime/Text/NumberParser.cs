@@ -136,19 +136,21 @@ internal static class NumberParser
         bool hex = s.Length > 2 && s[0] == '0' && s[1] == 'x';
         if (hex) s = s[2..];
         int radix = hex ? 16 : 10;
-        // Split into integer digits, fraction digits and exponent, checking underscores sit between digits.
-        var mantissa = new System.Text.StringBuilder(s.Length);
+        // Syntax: digits ('.' digits?)? (exponent)?, underscores only between digits.
         int i = 0;
-        int intDigits = ScanDigits(s, ref i, radix, mantissa);
+        int intDigits = ScanDigits(s, ref i, radix);
         if (intDigits <= 0) return NumberStatus.Malformed;
-        int fracDigits = 0;
+        int intEnd = i;
+        int fracStart = i, fracEnd = i, fracDigits = 0;
         if (i < s.Length && s[i] == '.')
         {
             i++;
+            fracStart = fracEnd = i;
             if (i < s.Length && IsDigit(s[i], radix))
             {
-                fracDigits = ScanDigits(s, ref i, radix, mantissa);
+                fracDigits = ScanDigits(s, ref i, radix);
                 if (fracDigits < 0) return NumberStatus.Malformed;
+                fracEnd = i;
             }
         }
         long exp = 0;
@@ -170,13 +172,159 @@ internal static class NumberParser
         }
         if (i != s.Length) return NumberStatus.Malformed;
 
-        // Mantissa as a big integer M; value = M * radix^(-fracDigits) * (2 or 10)^exp.
-        string digits = mantissa.ToString().TrimStart('0');
-        if (digits.Length == 0)
+        // value = M * radix^(-fracDigits) * (2 or 10)^exp, where M is all mantissa digits as an integer.
+        // Fast path: M fits in 128 bits (hex) or 64 bits (decimal) and is scaled exactly in 128-bit integers.
+        int maxSig = hex ? 31 : 19;
+        UInt128 m = 0;
+        int sig = 0;
+        bool exact = AccumulateDigits(s[..intEnd], radix, maxSig, ref m, ref sig) &&
+                     AccumulateDigits(s[fracStart..fracEnd], radix, maxSig, ref m, ref sig);
+        if (sig == 0)
         {
             bits = sign;
             return NumberStatus.Ok;
         }
+        if (exact)
+        {
+            NumberStatus st;
+            ulong magnitude;
+            if (hex)
+            {
+                st = RoundBinary(m, exp - 4L * fracDigits, false, p, expBits, out magnitude);
+                bits = sign | magnitude;
+                return st;
+            }
+            long decExp = exp - fracDigits;
+            if (decExp is >= 0 and <= 19)
+            {
+                st = RoundBinary(m * Pow10(decExp), 0, false, p, expBits, out magnitude);
+                bits = sign | magnitude;
+                return st;
+            }
+            if (decExp is < 0 and >= -19)
+            {
+                // M / 10^k: shift M up to use all 128 bits, divide, and keep the remainder as a sticky bit.
+                int shift = 127 - BitLength(m);
+                UInt128 n = m << shift;
+                UInt128 d = Pow10(-decExp);
+                UInt128 q = n / d;
+                bool sticky = n % d != 0;
+                st = RoundBinary(q, -shift, sticky, p, expBits, out magnitude);
+                bits = sign | magnitude;
+                return st;
+            }
+        }
+        return SlowPath(s, intEnd, fracStart, fracEnd, fracDigits, exp, hex, sign, p, expBits, out bits);
+    }
+
+    private static UInt128 Pow10(long k)
+    {
+        UInt128 r = 1;
+        for (long j = 0; j < k; j++) r *= 10;
+        return r;
+    }
+
+    private static int BitLength(UInt128 v) => 128 - (int)UInt128.LeadingZeroCount(v);
+
+    /// <summary>Adds significant digits to <paramref name="m"/>; false when there are more than <paramref name="maxSig"/>.</summary>
+    private static bool AccumulateDigits(ReadOnlySpan<char> s, int radix, int maxSig, ref UInt128 m, ref int sig)
+    {
+        foreach (char c in s)
+        {
+            if (c == '_') continue;
+            int d = radix == 16 ? Lexer.HexVal(c) : c - '0';
+            if (sig == 0 && d == 0) continue; // leading zeros
+            if (sig == maxSig) return false;
+            m = m * (uint)radix + (uint)d;
+            sig++;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Rounds (m + e) * 2^binExp, with 0 &lt;= e &lt; 1 and e &gt; 0 exactly when <paramref name="sticky"/>, to nearest-even.
+    /// A sticky value must carry at least p+1 significant bits so the rounding position lies inside m.
+    /// </summary>
+    private static NumberStatus RoundBinary(UInt128 m, long binExp, bool sticky, int p, int expBits, out ulong bits)
+    {
+        int bias = (1 << (expBits - 1)) - 1;
+        int emin = 1 - bias;
+        long e = BitLength(m) - 1 + binExp; // floor(log2(value))
+        if (e > bias) return Infinity(p, expBits, out bits);
+        if (e + 1 < emin - p)
+        {
+            bits = 0; // below half the smallest subnormal
+            return NumberStatus.Ok;
+        }
+        long lsbExp = Math.Max(e, emin) - (p - 1);
+        long shift = lsbExp - binExp;
+        UInt128 q;
+        if (shift <= 0)
+        {
+            q = m << (int)-shift;
+        }
+        else
+        {
+            UInt128 rem;
+            if (shift >= 128)
+            {
+                q = 0;
+                rem = m;
+            }
+            else
+            {
+                q = m >> (int)shift;
+                rem = m & ((UInt128.One << (int)shift) - 1);
+            }
+            // Compare the discarded part with half an ulp.
+            int cmp;
+            if (shift > 128) cmp = -1;
+            else
+            {
+                UInt128 half = UInt128.One << (int)(shift - 1);
+                cmp = rem > half ? 1 : rem < half ? -1 : sticky ? 1 : 0;
+            }
+            if (cmp > 0 || (cmp == 0 && (q & 1) == 1)) q++;
+        }
+        return Assemble((ulong)q, lsbExp, p, expBits, out bits);
+    }
+
+    /// <summary>Packs a rounded significand whose last bit has weight 2^lsbExp into IEEE bits.</summary>
+    private static NumberStatus Assemble(ulong q, long lsbExp, int p, int expBits, out ulong bits)
+    {
+        int bias = (1 << (expBits - 1)) - 1;
+        if (q == 1UL << p)
+        {
+            q >>= 1;
+            lsbExp++;
+        }
+        long unbiased = lsbExp + (p - 1);
+        if (q >= 1UL << (p - 1))
+        {
+            if (unbiased > bias) return Infinity(p, expBits, out bits);
+            bits = ((ulong)(unbiased + bias) << (p - 1)) | (q & ((1UL << (p - 1)) - 1));
+        }
+        else
+        {
+            bits = q; // subnormal or zero: biased exponent 0
+        }
+        return NumberStatus.Ok;
+    }
+
+    private static NumberStatus Infinity(int p, int expBits, out ulong bits)
+    {
+        bits = ((1UL << expBits) - 1) << (p - 1);
+        return NumberStatus.OutOfRange;
+    }
+
+    /// <summary>Exact rounding with big integers, for long mantissas and large exponents.</summary>
+    private static NumberStatus SlowPath(ReadOnlySpan<char> s, int intEnd, int fracStart, int fracEnd, int fracDigits, long exp,
+        bool hex, ulong sign, int p, int expBits, out ulong bits)
+    {
+        var sb = new System.Text.StringBuilder(s.Length);
+        foreach (char c in s[..intEnd]) if (c != '_') sb.Append(c);
+        foreach (char c in s[fracStart..fracEnd]) if (c != '_') sb.Append(c);
+        string digits = sb.ToString().TrimStart('0');
         // Digits beyond what can influence rounding are folded into one sticky digit, so huge literals stay cheap.
         // (A decimal needs at most 767 significant digits to pin an f64 rounding; hex needs p + 2 bits.)
         int keep = hex ? 32 : 800;
@@ -195,7 +343,7 @@ internal static class NumberParser
         {
             long binExp = exp - 4L * fracDigits;
             log2Estimate = 4L * digits.Length + binExp;
-            if (log2Estimate > (1L << (expBits - 1)) + 8) return Overflow(sign, out bits);
+            if (log2Estimate > (1L << (expBits - 1)) + 8) return Overflow(sign, p, expBits, out bits);
             if (log2Estimate < -(1L << (expBits - 1)) - p - 8)
             {
                 bits = sign; // far below half the smallest subnormal
@@ -212,7 +360,7 @@ internal static class NumberParser
             long decMagnitude = digits.Length + decExp; // value < 10^decMagnitude, >= 10^(decMagnitude-1)
             int maxDec = expBits == 8 ? 40 : 310;
             int minDec = expBits == 8 ? -47 : -326;
-            if (decMagnitude - 1 > maxDec) return Overflow(sign, out bits);
+            if (decMagnitude - 1 > maxDec) return Overflow(sign, p, expBits, out bits);
             if (decMagnitude < minDec)
             {
                 bits = sign;
@@ -228,16 +376,17 @@ internal static class NumberParser
         return status;
     }
 
-    private static NumberStatus Overflow(ulong sign, out ulong bits)
+    private static NumberStatus Overflow(ulong sign, int p, int expBits, out ulong bits)
     {
-        bits = sign;
+        Infinity(p, expBits, out ulong inf);
+        bits = sign | inf;
         return NumberStatus.OutOfRange;
     }
 
     private static bool IsDigit(char c, int radix) => radix == 16 ? Lexer.HexVal(c) >= 0 : c is >= '0' and <= '9';
 
-    /// <summary>Appends digits at <paramref name="i"/> to <paramref name="sb"/>; returns their count, or -1 when underscores are misplaced.</summary>
-    private static int ScanDigits(ReadOnlySpan<char> s, ref int i, int radix, System.Text.StringBuilder sb)
+    /// <summary>Skips digits at <paramref name="i"/>; returns their count, or -1 when underscores are misplaced.</summary>
+    private static int ScanDigits(ReadOnlySpan<char> s, ref int i, int radix)
     {
         int count = 0;
         bool prevDigit = false;
@@ -252,7 +401,6 @@ internal static class NumberParser
                 continue;
             }
             if (!IsDigit(c, radix)) break;
-            sb.Append(c);
             count++;
             prevDigit = true;
             i++;
@@ -267,9 +415,7 @@ internal static class NumberParser
     /// </summary>
     private static NumberStatus RoundToFloat(BigInteger num, BigInteger den, int p, int expBits, out ulong bits)
     {
-        int bias = (1 << (expBits - 1)) - 1;
-        int emin = 1 - bias;
-        int emax = bias;
+        int emin = 2 - (1 << (expBits - 1));
         // e = floor(log2(num/den))
         long e = (long)(num.GetBitLength() - den.GetBitLength());
         if (e >= 0 ? num < den << (int)e : (num << (int)-e) < den) e--;
@@ -280,26 +426,6 @@ internal static class NumberParser
         BigInteger q = BigInteger.DivRem(n, d, out BigInteger rem);
         int cmp = (rem << 1).CompareTo(d);
         if (cmp > 0 || (cmp == 0 && !q.IsEven)) q += 1;
-        ulong m = (ulong)q;
-        if (m == 1UL << p)
-        {
-            m >>= 1;
-            lsbExp++;
-        }
-        long unbiased = lsbExp + (p - 1);
-        if (m >= 1UL << (p - 1))
-        {
-            if (unbiased > emax)
-            {
-                bits = ((1UL << expBits) - 1) << (p - 1);
-                return NumberStatus.OutOfRange;
-            }
-            bits = ((ulong)(unbiased + bias) << (p - 1)) | (m & ((1UL << (p - 1)) - 1));
-        }
-        else
-        {
-            bits = m; // subnormal or zero: biased exponent 0
-        }
-        return NumberStatus.Ok;
+        return Assemble((ulong)q, lsbExp, p, expBits, out bits);
     }
 }

@@ -21,33 +21,35 @@ internal enum WastModuleKind : byte
 internal sealed class WastModule
 {
     private readonly string? _src;
+    private readonly Lexer? _lexer;
     private readonly List<Token>? _tokens;
     private readonly List<byte[]>? _strings;
     private readonly int _firstToken;
     private readonly byte[]? _bytes;
 
     private WastModule(WastModuleKind kind, string? name, string? fileName, int line, byte[]? bytes,
-        string? src, List<Token>? tokens, List<byte[]>? strings, int firstToken)
+        string? src, Lexer? lexer, int firstToken)
     {
+        _lexer = lexer;
         Kind = kind;
         Name = name;
         FileName = fileName;
         Line = line;
         _bytes = bytes;
         _src = src;
-        _tokens = tokens;
-        _strings = strings;
+        _tokens = lexer?.Tokens;
+        _strings = lexer?.Strings;
         _firstToken = firstToken;
     }
 
     internal static WastModule FromBinary(string? name, string? fileName, int line, byte[] bytes) =>
-        new(WastModuleKind.Binary, name, fileName, line, bytes, null, null, null, 0);
+        new(WastModuleKind.Binary, name, fileName, line, bytes, null, null, 0);
 
     internal static WastModule FromQuote(string? name, string? fileName, int line, byte[] utf8Text) =>
-        new(WastModuleKind.Quote, name, fileName, line, utf8Text, null, null, null, 0);
+        new(WastModuleKind.Quote, name, fileName, line, utf8Text, null, null, 0);
 
-    internal static WastModule FromTokens(string? name, string? fileName, int line, string src, List<Token> tokens, List<byte[]> strings, int firstToken) =>
-        new(WastModuleKind.Text, name, fileName, line, null, src, tokens, strings, firstToken);
+    internal static WastModule FromTokens(string? name, string? fileName, int line, string src, Lexer lexer, int firstToken) =>
+        new(WastModuleKind.Text, name, fileName, line, null, src, lexer, firstToken);
 
     public WastModuleKind Kind { get; }
 
@@ -100,7 +102,18 @@ internal sealed class WastModule
                 return Wat.ToBinary(text, FileName is null ? null : $"{FileName}:{Line} (quote)");
             }
             default:
-                return WatEncoder.EncodeTokens(_src!, FileName, _tokens!, _strings!, _firstToken, Name);
+            {
+                // Lexical errors inside the module surface first, as they would from a lexer run on it alone.
+                int depth = 0;
+                for (int i = _firstToken; i < _tokens!.Count; i++)
+                {
+                    var t = _tokens[i];
+                    if (t.Kind == TokenKind.Error) throw _lexer!.ErrorOf(t);
+                    if (t.Kind == TokenKind.Eof || (t.Kind == TokenKind.RParen && --depth < 0)) break;
+                    if (t.Kind == TokenKind.LParen) depth++;
+                }
+                return WatEncoder.EncodeTokens(_src!, FileName, _tokens, _strings!, _firstToken, Name);
+            }
         }
     }
 }
@@ -181,6 +194,56 @@ internal readonly struct WastValue
         BinaryPrimitives.WriteUInt64LittleEndian(dest, Low);
         BinaryPrimitives.WriteUInt64LittleEndian(dest[8..], High);
     }
+
+    /// <summary>
+    /// Whether a numeric or v128 result, given as its 16-byte little-endian value slot, is what this expected
+    /// value allows: exact bits, or a NaN of the required kind (per lane for v128). References are compared
+    /// by the runner, which knows how they are represented.
+    /// </summary>
+    public bool MatchesNumeric(ReadOnlySpan<byte> slot)
+    {
+        ulong low = BinaryPrimitives.ReadUInt64LittleEndian(slot);
+        switch (Type)
+        {
+            case ValType.I32: return (uint)low == (uint)Low;
+            case ValType.I64: return low == Low;
+            case ValType.F32: return MatchF32((uint)low, (uint)Low, Nan);
+            case ValType.F64: return MatchF64(low, Low, Nan);
+            case ValType.V128:
+            {
+                ulong high = BinaryPrimitives.ReadUInt64LittleEndian(slot[8..]);
+                if (!HasLaneNans) return low == Low && high == High;
+                Span<byte> expected = stackalloc byte[16];
+                WriteV128(expected);
+                int lanes = Shape == V128Shape.F32x4 ? 4 : 2;
+                for (int i = 0; i < lanes; i++)
+                {
+                    bool ok = Shape == V128Shape.F32x4
+                        ? MatchF32(BinaryPrimitives.ReadUInt32LittleEndian(slot[(i * 4)..]), BinaryPrimitives.ReadUInt32LittleEndian(expected[(i * 4)..]), LaneNan(i))
+                        : MatchF64(BinaryPrimitives.ReadUInt64LittleEndian(slot[(i * 8)..]), BinaryPrimitives.ReadUInt64LittleEndian(expected[(i * 8)..]), LaneNan(i));
+                    if (!ok) return false;
+                }
+                return true;
+            }
+            default:
+                throw new InvalidOperationException($"{Type.Name()} values are compared by the runner");
+        }
+    }
+
+    // Canonical NaN: only the quiet bit set in the payload (either sign). Arithmetic NaN: the quiet bit set.
+    private static bool MatchF32(uint actual, uint expected, NanPattern nan) => nan switch
+    {
+        NanPattern.Canonical => (actual & 0x7FFF_FFFF) == 0x7FC0_0000,
+        NanPattern.Arithmetic => (actual & 0x7FC0_0000) == 0x7FC0_0000,
+        _ => actual == expected,
+    };
+
+    private static bool MatchF64(ulong actual, ulong expected, NanPattern nan) => nan switch
+    {
+        NanPattern.Canonical => (actual & 0x7FFF_FFFF_FFFF_FFFF) == 0x7FF8_0000_0000_0000,
+        NanPattern.Arithmetic => (actual & 0x7FF8_0000_0000_0000) == 0x7FF8_0000_0000_0000,
+        _ => actual == expected,
+    };
 
     public static WastValue FromI32(int v) => new(ValType.I32, (uint)v, 0, NanPattern.None, default, 0, false, false);
     public static WastValue FromI64(long v) => new(ValType.I64, (ulong)v, 0, NanPattern.None, default, 0, false, false);

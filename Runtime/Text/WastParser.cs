@@ -12,8 +12,11 @@ internal sealed class WastParser
     private readonly List<byte[]> _strings;
     private int _p;
 
+    private readonly Lexer _lexer;
+
     private WastParser(string src, string? file, Lexer lex)
     {
+        _lexer = lex;
         _src = src;
         _file = file;
         _t = lex.Tokens;
@@ -23,7 +26,7 @@ internal sealed class WastParser
     public static WastScript Parse(string text, string? fileName)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parser = new WastParser(text, fileName, Lexer.Tokenize(text, fileName));
+        var parser = new WastParser(text, fileName, Lexer.Tokenize(text, fileName, recover: true));
         return new WastScript(fileName, parser.Commands());
     }
 
@@ -46,8 +49,12 @@ internal sealed class WastParser
 
     private MalformedModuleException Error(Token t, string reason) => new(reason, _file, t.Line, t.Column);
 
-    private MalformedModuleException Unexpected(Token t) =>
-        t.Kind == TokenKind.Eof ? Error(t, "unexpected end of script") : Error(t, $"unexpected token '{Text(t)}'");
+    private MalformedModuleException Unexpected(Token t) => t.Kind switch
+    {
+        TokenKind.Eof => Error(t, "unexpected end of script"),
+        TokenKind.Error => _lexer.ErrorOf(t),
+        _ => Error(t, $"unexpected token '{Text(t)}'"),
+    };
 
     private void Expect(TokenKind kind)
     {
@@ -88,12 +95,15 @@ internal sealed class WastParser
     private void SkipToClose(Token open)
     {
         int depth = 1;
+        Token? lexError = null;
         while (true)
         {
             var t = Next();
             if (t.Kind == TokenKind.LParen) depth++;
             else if (t.Kind == TokenKind.RParen && --depth == 0) return;
-            else if (t.Kind == TokenKind.Eof) throw Error(open, "unclosed parenthesis");
+            else if (t.Kind == TokenKind.Error) lexError ??= t;
+            // An unclosed string or comment swallows the rest; report that rather than the parenthesis.
+            else if (t.Kind == TokenKind.Eof) throw lexError is Token e ? _lexer.ErrorOf(e) : Error(open, "unclosed parenthesis");
         }
     }
 
@@ -114,7 +124,7 @@ internal sealed class WastParser
                 SkipToClose(open);
             }
             if (Peek().Kind != TokenKind.Eof) throw Unexpected(Peek());
-            commands.Add(new WastModuleCommand(first.Line, WastModule.FromTokens(null, _file, first.Line, _src, _t, _strings, start)));
+            commands.Add(new WastModuleCommand(first.Line, WastModule.FromTokens(null, _file, first.Line, _src, _lexer, start)));
             return commands;
         }
         while (Peek().Kind != TokenKind.Eof)
@@ -231,7 +241,7 @@ internal sealed class WastParser
         }
         int start = _p;
         SkipToClose(open);
-        return WastModule.FromTokens(name, _file, open.Line, _src, _t, _strings, start);
+        return WastModule.FromTokens(name, _file, open.Line, _src, _lexer, start);
     }
 
     private WastAction Action()

@@ -44,7 +44,7 @@ internal sealed partial class WatEncoder
             switch (t.Kind)
             {
                 case TokenKind.LParen:
-                    FoldedInstr(buf, ctx, 0);
+                    FoldedInstr(buf, ctx);
                     continue;
                 case TokenKind.RParen:
                 case TokenKind.Eof:
@@ -101,11 +101,13 @@ internal sealed partial class WatEncoder
         if (label.Name is null || !Text(t)[1..].SequenceEqual(label.Name)) throw Error(t, "mismatching label");
     }
 
-    private void FoldedInstr(ByteBuffer buf, FuncContext ctx, int unused)
+    /// <summary>Encodes one parenthesised (folded) instruction: operands first, then the operator.</summary>
+    private void FoldedInstr(ByteBuffer buf, FuncContext ctx)
     {
-        _ = unused;
         var open = Peek();
-        if (++_depth > MaxNesting) throw Error(open, "instructions nested too deeply");
+        // Bounded twice: a fixed depth for predictable behaviour, and the real stack for small-stack threads.
+        if (++_depth > MaxNesting || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error(open, "instructions nested too deeply");
         ExpectLParen();
         var t = Next();
         if (t.Kind != TokenKind.Keyword) throw Error(t, $"unexpected token '{Clip(Text(t))}'");
@@ -127,7 +129,7 @@ internal sealed partial class WatEncoder
             var bt = new ByteBuffer(8);
             BlockType(bt);
             // The condition operands come first and sit outside the if's label scope.
-            while (Peek().Kind == TokenKind.LParen && !IsKeyword(Peek(1), "then")) FoldedInstr(buf, ctx, 0);
+            while (Peek().Kind == TokenKind.LParen && !IsKeyword(Peek(1), "then")) FoldedInstr(buf, ctx);
             buf.Byte(0x04);
             buf.Bytes(bt.Span);
             ctx.Labels.Add(new Label { Name = name, Kind = LabelKind.Folded });
@@ -150,7 +152,7 @@ internal sealed partial class WatEncoder
             int start = buf.Length;
             PlainOp(buf, ctx, t);
             int mid = buf.Length;
-            while (Peek().Kind == TokenKind.LParen) FoldedInstr(buf, ctx, 0);
+            while (Peek().Kind == TokenKind.LParen) FoldedInstr(buf, ctx);
             ExpectRParen();
             buf.RotateToEnd(start, mid);
         }
@@ -193,6 +195,9 @@ internal sealed partial class WatEncoder
         if (!OperatorTable.TryGetByName(Text(opTok), out var info) ||
             info.Opcode is Opcode.Block or Opcode.Loop or Opcode.If or Opcode.Else or Opcode.End)
         {
+            // Clause keywords in instruction position are misplaced syntax rather than unknown operators.
+            if (Text(opTok) is "type" or "param" or "result" or "local" or "then" or "else" or "end" or "item" or "offset" or "export" or "import")
+                throw Error(opTok, $"unexpected token '{Text(opTok)}'");
             throw Error(opTok, $"unknown operator {Clip(Text(opTok))}");
         }
         if (info.Opcode == Opcode.Select)
@@ -343,9 +348,11 @@ internal sealed partial class WatEncoder
                 for (int i = 0; i < 16; i++)
                 {
                     var t = Peek();
-                    if (t.Kind != TokenKind.Atom) throw Error(t, "invalid lane length: expected 16 lane indices");
-                    buf.Byte(LaneIndex(Next()));
+                    if (t.Kind is TokenKind.LParen or TokenKind.RParen or TokenKind.Eof)
+                        throw Error(t, "invalid lane length: expected 16 lane indices");
+                    buf.Byte(LaneIndex(Next(), shuffle: true));
                 }
+                if (Peek().Kind == TokenKind.Atom) throw Error(Peek(), "invalid lane length: expected 16 lane indices");
                 break;
             default:
                 throw Error(opTok, $"unknown operator {Clip(Text(opTok))}");
@@ -408,13 +415,20 @@ internal sealed partial class WatEncoder
         buf.U32((uint)offset);
     }
 
-    private byte LaneIndex(Token t)
+    private byte LaneIndex(Token t, bool shuffle = false)
     {
-        if (t.Kind != TokenKind.Atom) throw Unexpected(t);
-        var st = NumberParser.ParseNat(Text(t), out ulong v);
-        if (st == NumberStatus.Malformed) throw Error(t, $"malformed lane index '{Clip(Text(t))}'");
+        var st = t.Kind == TokenKind.Atom ? NumberParser.ParseNat(Text(t), out ulong v) : Fail(out v);
+        // The spec words a non-numeric lane "malformed lane index" for shuffles, "unexpected token" elsewhere.
+        if (st == NumberStatus.Malformed)
+            throw Error(t, shuffle ? $"malformed lane index '{Clip(Text(t))}'" : $"unexpected token '{Clip(Text(t))}': expected a lane index");
         if (st == NumberStatus.OutOfRange || v > 255) throw Error(t, "malformed lane index: out of range");
         return (byte)v;
+    }
+
+    private static NumberStatus Fail(out ulong v)
+    {
+        v = 0;
+        return NumberStatus.Malformed;
     }
 
     private ulong IntLiteral(Token t, int bits)
@@ -430,7 +444,7 @@ internal sealed partial class WatEncoder
     {
         if (t.Kind is not (TokenKind.Atom or TokenKind.Keyword)) throw Unexpected(t);
         var st = NumberParser.ParseF32(Text(t), out uint v);
-        if (st == NumberStatus.Malformed) throw Error(t, $"unknown operator: malformed f32 literal '{Clip(Text(t))}'");
+        if (st == NumberStatus.Malformed) throw MalformedLiteral(t, "f32");
         if (st == NumberStatus.OutOfRange) throw Error(t, "constant out of range");
         return v;
     }
@@ -439,10 +453,16 @@ internal sealed partial class WatEncoder
     {
         if (t.Kind is not (TokenKind.Atom or TokenKind.Keyword)) throw Unexpected(t);
         var st = NumberParser.ParseF64(Text(t), out ulong v);
-        if (st == NumberStatus.Malformed) throw Error(t, $"unknown operator: malformed f64 literal '{Clip(Text(t))}'");
+        if (st == NumberStatus.Malformed) throw MalformedLiteral(t, "f64");
         if (st == NumberStatus.OutOfRange) throw Error(t, "constant out of range");
         return v;
     }
+
+    /// <summary>NaN patterns belong to scripts' expected results; the reference lexer has them as separate tokens.</summary>
+    private MalformedModuleException MalformedLiteral(Token t, string type) =>
+        Text(t) is "nan:canonical" or "nan:arithmetic"
+            ? Error(t, $"unexpected token '{Text(t)}'")
+            : Error(t, $"unknown operator: malformed {type} literal '{Clip(Text(t))}'");
 
     /// <summary>Parses <c>shape lane*</c> after <c>v128.const</c> into 16 little-endian bytes.</summary>
     private void V128Literal(Span<byte> bytes)
@@ -479,5 +499,6 @@ internal sealed partial class WatEncoder
                 default: BinaryPrimitives.WriteUInt64LittleEndian(lane, IntLiteral(t, 64)); break;
             }
         }
+        if (Peek().Kind == TokenKind.Atom) throw Error(Peek(), "wrong number of lane literals");
     }
 }
