@@ -64,6 +64,7 @@ internal ref struct WasmReader
     /// <summary>The bytes not yet read.</summary>
     public readonly ReadOnlySpan<byte> RemainingSpan => _data.Slice(_pos);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadByte()
     {
         int pos = _pos;
@@ -73,10 +74,12 @@ internal ref struct WasmReader
     }
 
     /// <summary>The next byte without consuming it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly byte PeekByte()
     {
-        if ((uint)_pos >= (uint)_data.Length) ThrowEnd(_baseOffset + _pos);
-        return _data[_pos];
+        int pos = _pos;
+        if ((uint)pos >= (uint)_data.Length) ThrowEnd(_baseOffset + pos);
+        return _data[pos];
     }
 
     /// <summary>Reads <paramref name="count"/> raw bytes.</summary>
@@ -91,6 +94,8 @@ internal ref struct WasmReader
     public void Skip(int count) => ReadBytes(count);
 
     /// <summary>Reads an unsigned LEB128 integer of at most 32 bits (at most 5 bytes).</summary>
+    /// <remarks>Inlined: the one-byte form (values below 128) is by far the most common; longer ones take the slow path.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadVarU32()
     {
         // Fast path: most values fit in one byte.
@@ -107,6 +112,7 @@ internal ref struct WasmReader
         return ReadVarU32Slow();
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private uint ReadVarU32Slow()
     {
         uint result = 0;
@@ -147,6 +153,8 @@ internal ref struct WasmReader
     }
 
     /// <summary>Reads a signed LEB128 integer of at most 32 bits (at most 5 bytes).</summary>
+    /// <remarks>Inlined: the one-byte form (-64 to 63) is by far the most common; longer ones take the slow path.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadVarS32()
     {
         int pos = _pos;
@@ -159,8 +167,11 @@ internal ref struct WasmReader
                 return (b << 25) >> 25; // sign-extend from bit 6
             }
         }
-        return (int)ReadSigned(32);
+        return ReadVarS32Slow();
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ReadVarS32Slow() => (int)ReadSigned(32);
 
     /// <summary>Reads a signed LEB128 integer of at most 33 bits (block type indices).</summary>
     public long ReadVarS33() => ReadSigned(33);
