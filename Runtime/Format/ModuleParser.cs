@@ -341,19 +341,11 @@ internal static class ModuleParser
             var body = new WasmReader(section.ReadBytes(size), bodyOffset, bounded: true);
 
             // Local declarations are decoded here so an absurd count is rejected before anything sizes arrays by it.
-            int declCount = body.ReadLength();
-            ulong total = 0;
-            for (int j = 0; j < declCount; j++)
-            {
-                int at = body.Offset;
-                total += body.ReadVarU32();
-                if (total > uint.MaxValue) WasmReader.ThrowMalformed("too many locals", at);
-                body.ReadValType();
-            }
+            int declCount = OperatorReader.ReadLocalDeclarations(ref body, locals: null, out uint localCount);
             module.FunctionBodies.Add(new FunctionBody(bodyOffset, size)
             {
                 CodeOffset = body.Offset,
-                LocalCount = (uint)total,
+                LocalCount = localCount,
                 LocalDeclCount = declCount,
             });
         }

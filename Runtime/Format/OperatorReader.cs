@@ -43,14 +43,21 @@ internal ref struct OperatorReader
     public static OperatorReader ForFunctionBody(ModuleInfo module, int definedIndex)
     {
         var body = module.FunctionBodies[definedIndex];
-        return new OperatorReader(Slice(module, body.Offset, body.Length), body.Offset, module.DataCount.HasValue,
-            endsModule: body.Offset + body.Length == module.Bytes.Length);
+        return ForModuleBytes(module, body.Offset, body.Length);
     }
 
     /// <summary>A reader over a constant expression.</summary>
-    public static OperatorReader ForConstExpr(ModuleInfo module, ConstExpr expr) =>
-        new(Slice(module, expr.Offset, expr.Length), expr.Offset, module.DataCount.HasValue,
-            endsModule: expr.Offset + expr.Length == module.Bytes.Length);
+    public static OperatorReader ForConstExpr(ModuleInfo module, ConstExpr expr) => ForModuleBytes(module, expr.Offset, expr.Length);
+
+    /// <summary>A reader over <paramref name="length"/> bytes of the module at <paramref name="offset"/>.</summary>
+    private static OperatorReader ForModuleBytes(ModuleInfo module, int offset, int length)
+    {
+        var all = module.Bytes.Span;
+        if (offset < 0 || length < 0 || offset > all.Length || length > all.Length - offset)
+            throw new MalformedModuleException(UnexpectedEnd, Math.Max(0, offset));
+        return new OperatorReader(all.Slice(offset, length), offset, module.DataCount.HasValue,
+            endsModule: offset + length == all.Length);
+    }
 
     /// <summary>Position relative to the start of the code.</summary>
     public readonly int Position => _reader.Position;
@@ -91,20 +98,29 @@ internal ref struct OperatorReader
     /// Decodes the local declarations at the start of a function body into <paramref name="locals"/>
     /// (which must already hold the parameters). Leaves the reader at the first operator.
     /// </summary>
-    public void ReadLocalDeclarations(LocalTypes locals)
-    {
-        uint groups = _reader.ReadVarU32();
-        ulong declared = 0;
-        for (uint i = 0; i < groups; i++)
-        {
-            uint count = _reader.ReadVarU32();
-            ValType type = _reader.ReadValType();
-            declared += count;
-            locals.Add(count, type);
-        }
+    public void ReadLocalDeclarations(LocalTypes locals) => ReadLocalDeclarations(ref _reader, locals, out _);
 
-        // The spec bounds the declared locals (parameters excluded) by 2^32 - 1.
-        if (declared > uint.MaxValue) throw new MalformedModuleException("too many locals", Offset);
+    /// <summary>
+    /// Decodes the local declarations at <paramref name="reader"/>'s position (a vector of count and type groups),
+    /// appending them to <paramref name="locals"/> when given. Returns the number of groups; <paramref name="localCount"/>
+    /// is the number of declared locals (parameters excluded). Shared by the section decoder and <see cref="ReadLocalDeclarations(LocalTypes)"/>.
+    /// </summary>
+    public static int ReadLocalDeclarations(ref WasmReader reader, LocalTypes? locals, out uint localCount)
+    {
+        int groups = reader.ReadLength();
+        ulong total = 0;
+        for (int i = 0; i < groups; i++)
+        {
+            int at = reader.Offset;
+            uint count = reader.ReadVarU32();
+            total += count;
+            // The spec bounds the declared locals (parameters excluded) by 2^32 - 1.
+            if (total > uint.MaxValue) WasmReader.ThrowMalformed("too many locals", at);
+            ValType type = reader.ReadValType();
+            locals?.Add(count, type);
+        }
+        localCount = (uint)total;
+        return groups;
     }
 
     /// <summary>Throws unless every byte has been consumed (used after the function's final <c>end</c>).</summary>
@@ -288,14 +304,6 @@ internal ref struct OperatorReader
         int at = Offset;
         if (_reader.ReadByte() != 0) throw new MalformedModuleException("zero byte expected", at);
         return 0;
-    }
-
-    private static ReadOnlySpan<byte> Slice(ModuleInfo module, int offset, int length)
-    {
-        var all = module.Bytes.Span;
-        if (offset < 0 || length < 0 || offset > all.Length || length > all.Length - offset)
-            throw new MalformedModuleException(UnexpectedEnd, Math.Max(0, offset));
-        return all.Slice(offset, length);
     }
 
     [DoesNotReturn]

@@ -98,7 +98,17 @@ internal ref struct WasmReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadVarU32()
     {
-        // Fast path: most values fit in one byte.
+        int b = TryReadOneByteLeb();
+        return b >= 0 ? (uint)b : ReadVarU32Slow();
+    }
+
+    /// <summary>
+    /// The fast path of the LEB128 readers: when the next byte is a whole LEB128 (no continuation bit), consumes and
+    /// returns it (0 to 127); otherwise (a longer encoding or no bytes left) returns -1 and consumes nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TryReadOneByteLeb()
+    {
         int pos = _pos;
         if ((uint)pos < (uint)_data.Length)
         {
@@ -109,43 +119,32 @@ internal ref struct WasmReader
                 return b;
             }
         }
-        return ReadVarU32Slow();
+        return -1;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private uint ReadVarU32Slow()
-    {
-        uint result = 0;
-        for (int shift = 0; ; shift += 7)
-        {
-            int at = _baseOffset + _pos;
-            byte b = ReadByte();
-            if (shift == 28)
-            {
-                // The fifth byte carries only the top 4 bits of the value.
-                if ((b & 0x70) != 0) ThrowMalformed("integer too large", at);
-                if ((b & 0x80) != 0) ThrowMalformed("integer representation too long", at);
-                return result | ((uint)b << 28);
-            }
-            result |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80) return result;
-        }
-    }
+    private uint ReadVarU32Slow() => (uint)ReadUnsigned(32);
 
     /// <summary>Reads an unsigned LEB128 integer of at most 64 bits (at most 10 bytes).</summary>
-    public ulong ReadVarU64()
+    public ulong ReadVarU64() => ReadUnsigned(64);
+
+    // Inlined into each caller so that bits, and all derived from it, are constants.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong ReadUnsigned(int bits)
     {
+        // The last permitted byte holds (bits - lastShift) value bits; the bits above them must be zero.
+        int lastShift = (bits - 1) / 7 * 7;
+        int unusedMask = (0x7F << (bits - lastShift)) & 0x7F;
         ulong result = 0;
         for (int shift = 0; ; shift += 7)
         {
             int at = _baseOffset + _pos;
             byte b = ReadByte();
-            if (shift == 63)
+            if (shift == lastShift)
             {
-                // The tenth byte carries only the top bit.
-                if ((b & 0x7E) != 0) ThrowMalformed("integer too large", at);
+                if ((b & unusedMask) != 0) ThrowMalformed("integer too large", at);
                 if ((b & 0x80) != 0) ThrowMalformed("integer representation too long", at);
-                return result | ((ulong)b << 63);
+                return result | ((ulong)b << shift);
             }
             result |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80) return result;
@@ -157,17 +156,8 @@ internal ref struct WasmReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadVarS32()
     {
-        int pos = _pos;
-        if ((uint)pos < (uint)_data.Length)
-        {
-            byte b = _data[pos];
-            if (b < 0x80)
-            {
-                _pos = pos + 1;
-                return (b << 25) >> 25; // sign-extend from bit 6
-            }
-        }
-        return ReadVarS32Slow();
+        int b = TryReadOneByteLeb();
+        return b >= 0 ? (b << 25) >> 25 : ReadVarS32Slow(); // sign-extend from bit 6
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -179,6 +169,8 @@ internal ref struct WasmReader
     /// <summary>Reads a signed LEB128 integer of at most 64 bits (at most 10 bytes).</summary>
     public long ReadVarS64() => ReadSigned(64);
 
+    // Inlined into each caller so that bits, and all derived from it, are constants.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long ReadSigned(int bits)
     {
         // The last permitted byte holds (bits - 7 * (maxBytes - 1)) value bits; its remaining
