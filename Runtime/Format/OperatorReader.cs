@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace Sharptime.Format;
 
@@ -229,7 +229,7 @@ internal ref struct OperatorReader
                 break;
             case ImmediateKind.V128:
             case ImmediateKind.Shuffle:
-                op.V128 = Vector128.Create(_reader.ReadBytes(16));
+                op.V128 = _reader.ReadV128();
                 break;
             case ImmediateKind.LaneIndex:
                 op.Lane = _reader.ReadByte();
@@ -241,7 +241,8 @@ internal ref struct OperatorReader
                 op.SelectTypeCount = ReadSelectTypes(out op.SelectType);
                 break;
             default:
-                throw new MalformedModuleException($"operator 0x{code:x2} has an immediate this reader does not know", op.Offset);
+                ThrowUnknownImmediate(code, op.Offset);
+                break;
         }
     }
 
@@ -275,6 +276,7 @@ internal ref struct OperatorReader
     }
 
     /// <summary>The memarg's flags field; the memory index is always 0 in 2.0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte ReadAlignment()
     {
         int at = Offset;
@@ -309,6 +311,11 @@ internal ref struct OperatorReader
     [DoesNotReturn]
     private readonly void ThrowMissingEnd() =>
         throw new MalformedModuleException(_endsModule ? UnexpectedEnd : "END opcode expected", Offset);
+
+    // Kept out of Read: an interpolated string there would give every call a larger frame to zero.
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowUnknownImmediate(byte code, int offset) =>
+        throw new MalformedModuleException($"operator 0x{code:x2} has an immediate this reader does not know", offset);
 
     [DoesNotReturn]
     private static void ThrowIllegal(byte code, int offset) =>

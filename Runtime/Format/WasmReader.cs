@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
 
@@ -67,10 +69,13 @@ internal ref struct WasmReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadByte()
     {
+        // Load before storing _pos: a store through this (or any byref) would make the JIT reload and recheck the span.
         int pos = _pos;
-        if ((uint)pos >= (uint)_data.Length) ThrowEnd(_baseOffset + pos);
+        var data = _data;
+        if ((uint)pos >= (uint)data.Length) ThrowEnd(_baseOffset + pos);
+        byte b = data[pos];
         _pos = pos + 1;
-        return _data[pos];
+        return b;
     }
 
     /// <summary>The next byte without consuming it.</summary>
@@ -78,8 +83,9 @@ internal ref struct WasmReader
     public readonly byte PeekByte()
     {
         int pos = _pos;
-        if ((uint)pos >= (uint)_data.Length) ThrowEnd(_baseOffset + pos);
-        return _data[pos];
+        var data = _data;
+        if ((uint)pos >= (uint)data.Length) ThrowEnd(_baseOffset + pos);
+        return data[pos];
     }
 
     /// <summary>Reads <paramref name="count"/> raw bytes.</summary>
@@ -110,9 +116,10 @@ internal ref struct WasmReader
     private int TryReadOneByteLeb()
     {
         int pos = _pos;
-        if ((uint)pos < (uint)_data.Length)
+        var data = _data;
+        if ((uint)pos < (uint)data.Length)
         {
-            byte b = _data[pos];
+            byte b = data[pos];
             if (b < 0x80)
             {
                 _pos = pos + 1;
@@ -202,10 +209,38 @@ internal ref struct WasmReader
     }
 
     /// <summary>Reads the little-endian bit pattern of an f32.</summary>
-    public uint ReadF32Bits() => BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint ReadF32Bits()
+    {
+        uint bits = Unsafe.ReadUnaligned<uint>(ref ReadFixed(sizeof(uint)));
+        return BitConverter.IsLittleEndian ? bits : BinaryPrimitives.ReverseEndianness(bits);
+    }
 
     /// <summary>Reads the little-endian bit pattern of an f64.</summary>
-    public ulong ReadF64Bits() => BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadF64Bits()
+    {
+        ulong bits = Unsafe.ReadUnaligned<ulong>(ref ReadFixed(sizeof(ulong)));
+        return BitConverter.IsLittleEndian ? bits : BinaryPrimitives.ReverseEndianness(bits);
+    }
+
+    /// <summary>Reads 16 raw bytes (a v128 constant or shuffle lanes), in order.</summary>
+    public Vector128<byte> ReadV128() => Vector128.LoadUnsafe(ref ReadFixed(16));
+
+    /// <summary>
+    /// Consumes <paramref name="count"/> (a small constant) bytes and returns a reference to the first, with the same
+    /// bounds check and error as <see cref="ReadBytes"/> but without building a span.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref byte ReadFixed(int count)
+    {
+        int pos = _pos;
+        var data = _data;
+        // pos never exceeds data.Length, so the subtraction cannot overflow.
+        if (data.Length - pos < count) ThrowEnd(_baseOffset + data.Length);
+        _pos = pos + count;
+        return ref Unsafe.Add(ref MemoryMarshal.GetReference(data), pos);
+    }
 
     /// <summary>
     /// Reads a vector length (u32) that must be possible given the bytes left: each element takes at least
