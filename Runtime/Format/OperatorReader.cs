@@ -157,7 +157,11 @@ internal ref struct OperatorReader
         op.Info = info;
         op.Opcode = info.Opcode;
 
-        switch (info.Immediate)
+        // Most operators (arithmetic, comparisons, conversions) have no immediates: a plain branch is cheaper than the switch's jump.
+        ImmediateKind kind = info.Immediate;
+        if (kind == ImmediateKind.None) return;
+
+        switch (kind)
         {
             case ImmediateKind.None:
                 break;
