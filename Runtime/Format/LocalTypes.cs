@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Sharptime.Format;
 
 /// <summary>
@@ -66,18 +68,25 @@ internal sealed class LocalTypes
     }
 
     /// <summary>The type of local <paramref name="index"/>, or false when there is no such local.</summary>
+    /// <remarks>Inlined: the flat table answers almost every lookup; the rest go to <see cref="TryGetTypeSlow"/>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetType(uint index, out ValType type)
+    {
+        if (index < FlatLimit && index < Count)
+        {
+            type = _flat[index];
+            return true;
+        }
+        return TryGetTypeSlow(index, out type);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryGetTypeSlow(uint index, out ValType type)
     {
         if (index >= Count)
         {
             type = default;
             return false;
-        }
-
-        if (index < FlatLimit)
-        {
-            type = _flat[index];
-            return true;
         }
 
         // First group whose end is beyond index.

@@ -341,19 +341,11 @@ internal static class ModuleParser
             var body = new WasmReader(section.ReadBytes(size), bodyOffset, bounded: true);
 
             // Local declarations are decoded here so an absurd count is rejected before anything sizes arrays by it.
-            int declCount = body.ReadLength();
-            ulong total = 0;
-            for (int j = 0; j < declCount; j++)
-            {
-                int at = body.Offset;
-                total += body.ReadVarU32();
-                if (total > uint.MaxValue) WasmReader.ThrowMalformed("too many locals", at);
-                body.ReadValType();
-            }
+            int declCount = OperatorReader.ReadLocalDeclarations(ref body, locals: null, out uint localCount);
             module.FunctionBodies.Add(new FunctionBody(bodyOffset, size)
             {
                 CodeOffset = body.Offset,
-                LocalCount = (uint)total,
+                LocalCount = localCount,
                 LocalDeclCount = declCount,
             });
         }
@@ -435,135 +427,16 @@ internal static class ModuleParser
 
     /// <summary>
     /// Finds the extent of a constant expression: from the reader's position through the <c>end</c> that closes it.
-    /// Operators are only skipped (with their immediates); whether they are allowed is the const-expr validator's call.
+    /// Operators are only decoded (with their immediates); whether they are allowed is the const-expr validator's call.
+    /// An expression running past the section is "unexpected end of section or function".
     /// </summary>
-    internal static ConstExpr ReadConstExpr(ref WasmReader reader)
+    private static ConstExpr ReadConstExpr(ref WasmReader section)
     {
-        int start = reader.Offset;
-        int depth = 0;
-        while (true)
-        {
-            int at = reader.Offset;
-            byte code = reader.ReadByte();
-            OperatorInfo? info;
-            if (code is 0xFC or 0xFD)
-            {
-                uint sub = reader.ReadVarU32();
-                info = OperatorTable.GetPrefixed(code, sub);
-            }
-            else
-            {
-                info = OperatorTable.GetSingleByte(code);
-            }
-            if (info is null) WasmReader.ThrowMalformed("illegal opcode", at);
-
-            switch (info.Opcode)
-            {
-                case Opcode.Block or Opcode.Loop or Opcode.If:
-                    depth++;
-                    break;
-                case Opcode.End:
-                    if (depth == 0) return new ConstExpr(start, reader.Offset - start);
-                    depth--;
-                    break;
-            }
-            SkipImmediates(ref reader, info.Immediate);
-        }
-    }
-
-    /// <summary>Skips the immediates of an operator of kind <paramref name="kind"/>, checking their encoding.</summary>
-    internal static void SkipImmediates(ref WasmReader reader, ImmediateKind kind)
-    {
-        switch (kind)
-        {
-            case ImmediateKind.None:
-                break;
-            case ImmediateKind.BlockType:
-            {
-                byte b = reader.PeekByte();
-                if (b == 0x40 || ValTypes.IsDefined(b)) reader.ReadByte();
-                else if (reader.ReadVarS33() < 0) reader.ThrowHere("malformed block type");
-                break;
-            }
-            case ImmediateKind.LabelIndex:
-            case ImmediateKind.FunctionIndex:
-            case ImmediateKind.LocalIndex:
-            case ImmediateKind.GlobalIndex:
-            case ImmediateKind.TableIndex:
-            case ImmediateKind.DataIndex:
-            case ImmediateKind.ElemIndex:
-                reader.ReadVarU32();
-                break;
-            case ImmediateKind.BrTable:
-            {
-                int n = reader.ReadLength();
-                for (int i = 0; i <= n; i++) reader.ReadVarU32();
-                break;
-            }
-            case ImmediateKind.CallIndirect:
-            case ImmediateKind.TableInit:
-            case ImmediateKind.TableCopy:
-                reader.ReadVarU32();
-                reader.ReadVarU32();
-                break;
-            case ImmediateKind.MemArg:
-                reader.ReadVarU32();
-                reader.ReadVarU32();
-                break;
-            case ImmediateKind.MemoryIndex:
-                ReadZeroByte(ref reader);
-                break;
-            case ImmediateKind.I32:
-                reader.ReadVarS32();
-                break;
-            case ImmediateKind.I64:
-                reader.ReadVarS64();
-                break;
-            case ImmediateKind.F32:
-                reader.Skip(4);
-                break;
-            case ImmediateKind.F64:
-                reader.Skip(8);
-                break;
-            case ImmediateKind.V128:
-            case ImmediateKind.Shuffle:
-                reader.Skip(16);
-                break;
-            case ImmediateKind.HeapType:
-                reader.ReadRefType();
-                break;
-            case ImmediateKind.SelectTypes:
-            {
-                int n = reader.ReadLength();
-                for (int i = 0; i < n; i++) reader.ReadValType();
-                break;
-            }
-            case ImmediateKind.MemoryInit:
-                reader.ReadVarU32();
-                ReadZeroByte(ref reader);
-                break;
-            case ImmediateKind.MemoryCopy:
-                ReadZeroByte(ref reader);
-                ReadZeroByte(ref reader);
-                break;
-            case ImmediateKind.LaneIndex:
-                reader.ReadByte();
-                break;
-            case ImmediateKind.MemArgLane:
-                reader.ReadVarU32();
-                reader.ReadVarU32();
-                reader.ReadByte();
-                break;
-            default:
-                // A new immediate kind in the shared table must be taught to this skipper.
-                reader.ThrowHere("illegal opcode");
-                break;
-        }
-    }
-
-    private static void ReadZeroByte(ref WasmReader reader)
-    {
-        int at = reader.Offset;
-        if (reader.ReadByte() != 0) WasmReader.ThrowMalformed("zero byte expected", at);
+        int start = section.Offset;
+        // The data count section comes after the sections holding constant expressions, so whether it exists is not
+        // known yet: memory.init and data.drop (never constant anyway) are left to the const-expr validator.
+        int length = OperatorReader.MeasureConstExpr(section.RemainingSpan, start, hasDataCountSection: true);
+        section.Skip(length);
+        return new ConstExpr(start, length);
     }
 }

@@ -55,21 +55,21 @@ internal static class NameSectionReader
         }
     }
 
-    private static void ReadNameMap(ref WasmReader reader, Dictionary<uint, string> map)
-    {
-        int count = reader.ReadLength(2);
-        long previous = -1;
-        for (int i = 0; i < count; i++)
-        {
-            uint index = reader.ReadVarU32();
-            // Entries are sorted by index without duplicates.
-            if (index <= previous) reader.ThrowHere("name map indices out of order");
-            previous = index;
-            map[index] = reader.ReadName();
-        }
-    }
+    private delegate T EntryReader<T>(ref WasmReader reader);
 
-    private static void ReadIndirectNameMap(ref WasmReader reader, Dictionary<uint, Dictionary<uint, string>> map)
+    private static void ReadNameMap(ref WasmReader reader, Dictionary<uint, string> map) =>
+        ReadIndexMap(ref reader, map, static (ref WasmReader r) => r.ReadName());
+
+    private static void ReadIndirectNameMap(ref WasmReader reader, Dictionary<uint, Dictionary<uint, string>> map) =>
+        ReadIndexMap(ref reader, map, static (ref WasmReader r) =>
+        {
+            var inner = new Dictionary<uint, string>();
+            ReadNameMap(ref r, inner);
+            return inner;
+        });
+
+    /// <summary>A vector of (index, entry) pairs, sorted by index without duplicates.</summary>
+    private static void ReadIndexMap<T>(ref WasmReader reader, Dictionary<uint, T> map, EntryReader<T> readEntry)
     {
         int count = reader.ReadLength(2);
         long previous = -1;
@@ -78,9 +78,7 @@ internal static class NameSectionReader
             uint index = reader.ReadVarU32();
             if (index <= previous) reader.ThrowHere("name map indices out of order");
             previous = index;
-            var inner = new Dictionary<uint, string>();
-            ReadNameMap(ref reader, inner);
-            map[index] = inner;
+            map[index] = readEntry(ref reader);
         }
     }
 }

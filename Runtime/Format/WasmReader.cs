@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
 
@@ -64,19 +66,26 @@ internal ref struct WasmReader
     /// <summary>The bytes not yet read.</summary>
     public readonly ReadOnlySpan<byte> RemainingSpan => _data.Slice(_pos);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadByte()
     {
+        // Load before storing _pos: a store through this (or any byref) would make the JIT reload and recheck the span.
         int pos = _pos;
-        if ((uint)pos >= (uint)_data.Length) ThrowEnd(_baseOffset + pos);
+        var data = _data;
+        if ((uint)pos >= (uint)data.Length) ThrowEnd(_baseOffset + pos);
+        byte b = data[pos];
         _pos = pos + 1;
-        return _data[pos];
+        return b;
     }
 
     /// <summary>The next byte without consuming it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly byte PeekByte()
     {
-        if ((uint)_pos >= (uint)_data.Length) ThrowEnd(_baseOffset + _pos);
-        return _data[_pos];
+        int pos = _pos;
+        var data = _data;
+        if ((uint)pos >= (uint)data.Length) ThrowEnd(_baseOffset + pos);
+        return data[pos];
     }
 
     /// <summary>Reads <paramref name="count"/> raw bytes.</summary>
@@ -91,55 +100,58 @@ internal ref struct WasmReader
     public void Skip(int count) => ReadBytes(count);
 
     /// <summary>Reads an unsigned LEB128 integer of at most 32 bits (at most 5 bytes).</summary>
+    /// <remarks>Inlined: the one-byte form (values below 128) is by far the most common; longer ones take the slow path.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadVarU32()
     {
-        // Fast path: most values fit in one byte.
+        int b = TryReadOneByteLeb();
+        return b >= 0 ? (uint)b : ReadVarU32Slow();
+    }
+
+    /// <summary>
+    /// The fast path of the LEB128 readers: when the next byte is a whole LEB128 (no continuation bit), consumes and
+    /// returns it (0 to 127); otherwise (a longer encoding or no bytes left) returns -1 and consumes nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TryReadOneByteLeb()
+    {
         int pos = _pos;
-        if ((uint)pos < (uint)_data.Length)
+        var data = _data;
+        if ((uint)pos < (uint)data.Length)
         {
-            byte b = _data[pos];
+            byte b = data[pos];
             if (b < 0x80)
             {
                 _pos = pos + 1;
                 return b;
             }
         }
-        return ReadVarU32Slow();
+        return -1;
     }
 
-    private uint ReadVarU32Slow()
-    {
-        uint result = 0;
-        for (int shift = 0; ; shift += 7)
-        {
-            int at = _baseOffset + _pos;
-            byte b = ReadByte();
-            if (shift == 28)
-            {
-                // The fifth byte carries only the top 4 bits of the value.
-                if ((b & 0x70) != 0) ThrowMalformed("integer too large", at);
-                if ((b & 0x80) != 0) ThrowMalformed("integer representation too long", at);
-                return result | ((uint)b << 28);
-            }
-            result |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80) return result;
-        }
-    }
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint ReadVarU32Slow() => (uint)ReadUnsigned(32);
 
     /// <summary>Reads an unsigned LEB128 integer of at most 64 bits (at most 10 bytes).</summary>
-    public ulong ReadVarU64()
+    public ulong ReadVarU64() => ReadUnsigned(64);
+
+    // Inlined into each caller so that bits, and all derived from it, are constants.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong ReadUnsigned(int bits)
     {
+        // The last permitted byte holds (bits - lastShift) value bits; the bits above them must be zero.
+        int lastShift = (bits - 1) / 7 * 7;
+        int unusedMask = (0x7F << (bits - lastShift)) & 0x7F;
         ulong result = 0;
         for (int shift = 0; ; shift += 7)
         {
             int at = _baseOffset + _pos;
             byte b = ReadByte();
-            if (shift == 63)
+            if (shift == lastShift)
             {
-                // The tenth byte carries only the top bit.
-                if ((b & 0x7E) != 0) ThrowMalformed("integer too large", at);
+                if ((b & unusedMask) != 0) ThrowMalformed("integer too large", at);
                 if ((b & 0x80) != 0) ThrowMalformed("integer representation too long", at);
-                return result | ((ulong)b << 63);
+                return result | ((ulong)b << shift);
             }
             result |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80) return result;
@@ -147,20 +159,16 @@ internal ref struct WasmReader
     }
 
     /// <summary>Reads a signed LEB128 integer of at most 32 bits (at most 5 bytes).</summary>
+    /// <remarks>Inlined: the one-byte form (-64 to 63) is by far the most common; longer ones take the slow path.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadVarS32()
     {
-        int pos = _pos;
-        if ((uint)pos < (uint)_data.Length)
-        {
-            byte b = _data[pos];
-            if (b < 0x80)
-            {
-                _pos = pos + 1;
-                return (b << 25) >> 25; // sign-extend from bit 6
-            }
-        }
-        return (int)ReadSigned(32);
+        int b = TryReadOneByteLeb();
+        return b >= 0 ? (b << 25) >> 25 : ReadVarS32Slow(); // sign-extend from bit 6
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ReadVarS32Slow() => (int)ReadSigned(32);
 
     /// <summary>Reads a signed LEB128 integer of at most 33 bits (block type indices).</summary>
     public long ReadVarS33() => ReadSigned(33);
@@ -168,6 +176,8 @@ internal ref struct WasmReader
     /// <summary>Reads a signed LEB128 integer of at most 64 bits (at most 10 bytes).</summary>
     public long ReadVarS64() => ReadSigned(64);
 
+    // Inlined into each caller so that bits, and all derived from it, are constants.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long ReadSigned(int bits)
     {
         // The last permitted byte holds (bits - 7 * (maxBytes - 1)) value bits; its remaining
@@ -199,10 +209,38 @@ internal ref struct WasmReader
     }
 
     /// <summary>Reads the little-endian bit pattern of an f32.</summary>
-    public uint ReadF32Bits() => BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint ReadF32Bits()
+    {
+        uint bits = Unsafe.ReadUnaligned<uint>(ref ReadFixed(sizeof(uint)));
+        return BitConverter.IsLittleEndian ? bits : BinaryPrimitives.ReverseEndianness(bits);
+    }
 
     /// <summary>Reads the little-endian bit pattern of an f64.</summary>
-    public ulong ReadF64Bits() => BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadF64Bits()
+    {
+        ulong bits = Unsafe.ReadUnaligned<ulong>(ref ReadFixed(sizeof(ulong)));
+        return BitConverter.IsLittleEndian ? bits : BinaryPrimitives.ReverseEndianness(bits);
+    }
+
+    /// <summary>Reads 16 raw bytes (a v128 constant or shuffle lanes), in order.</summary>
+    public Vector128<byte> ReadV128() => Vector128.LoadUnsafe(ref ReadFixed(16));
+
+    /// <summary>
+    /// Consumes <paramref name="count"/> (a small constant) bytes and returns a reference to the first, with the same
+    /// bounds check and error as <see cref="ReadBytes"/> but without building a span.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref byte ReadFixed(int count)
+    {
+        int pos = _pos;
+        var data = _data;
+        // pos never exceeds data.Length, so the subtraction cannot overflow.
+        if (data.Length - pos < count) ThrowEnd(_baseOffset + data.Length);
+        _pos = pos + count;
+        return ref Unsafe.Add(ref MemoryMarshal.GetReference(data), pos);
+    }
 
     /// <summary>
     /// Reads a vector length (u32) that must be possible given the bytes left: each element takes at least

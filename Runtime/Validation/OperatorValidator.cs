@@ -602,6 +602,7 @@ internal sealed class OperatorValidator
         return module.Types[(int)typeIndex];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ValType LocalType(uint index, int offset)
     {
         if (!_locals.TryGetType(index, out var type)) ThrowInvalid($"unknown local {index}", offset);

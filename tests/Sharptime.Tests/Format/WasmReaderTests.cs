@@ -161,6 +161,39 @@ public class WasmReaderTests
     }
 
     [Fact]
+    public void VarU64RejectsEleventhByte()
+    {
+        var ex = Fails([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x81, 0x00], (ref WasmReader r) => r.ReadVarU64());
+        Assert.Equal("integer representation too long", ex.Reason);
+        Assert.Equal(9, ex.ByteOffset);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void TruncatedFloatBitsAreUnexpectedEndWhereTheBytesRunOut(int length)
+    {
+        var ex = Fails(new byte[length], (ref WasmReader r) => r.ReadF64Bits(), baseOffset: 50);
+        Assert.Equal("unexpected end", ex.Reason);
+        Assert.Equal(50 + length, ex.ByteOffset);
+        ex = Fails(new byte[Math.Min(length, 3)], (ref WasmReader r) => r.ReadF32Bits(), baseOffset: 50);
+        Assert.Equal(50 + Math.Min(length, 3), ex.ByteOffset);
+    }
+
+    [Fact]
+    public void V128KeepsByteOrderAndIsBoundsChecked()
+    {
+        var bytes = Enumerable.Range(1, 17).Select(i => (byte)i).ToArray();
+        var r = new WasmReader(bytes);
+        r.ReadByte();
+        var v = r.ReadV128();
+        for (int i = 0; i < 16; i++) Assert.Equal((byte)(i + 2), v[i]);
+        Assert.True(r.IsAtEnd);
+        Assert.Equal("unexpected end", Fails(new byte[15], (ref WasmReader r) => r.ReadV128()).Reason);
+    }
+
+    [Fact]
     public void ReadNameDecodesUtf8()
     {
         var r = new WasmReader(new byte[] { 0x04, 0x68, 0xC3, 0xA9, 0x21 });

@@ -94,8 +94,9 @@ public class OperatorReaderTests
     [Fact]
     public void TruncatedImmediateReportsTheAbsoluteOffset()
     {
+        // Like every "unexpected end" from WasmReader (and the spec decoder), reported where the bytes run out.
         var e = ReadFails([0x01, 0x43, 0x00, 0x00], "unexpected end of section or function");
-        Assert.Equal(Base + 2, e.ByteOffset);
+        Assert.Equal(Base + 4, e.ByteOffset);
     }
 
     [Theory]
@@ -199,6 +200,21 @@ public class OperatorReaderTests
     {
         byte[] bytes = [0x41, 0x80, 0x01, 0x0B, 0x0B, 0xFF];
         Assert.Equal(4, OperatorReader.MeasureConstExpr(bytes, Base, true));
+    }
+
+    [Fact]
+    public void MeasureConstExprTakesNestedBlocksWhole()
+    {
+        // block (result i32) i32.const 0 end; end; then bytes of whatever follows.
+        byte[] bytes = [0x02, 0x7F, 0x41, 0x00, 0x0B, 0x0B, 0x0B];
+        Assert.Equal(6, OperatorReader.MeasureConstExpr(bytes, Base, true));
+    }
+
+    [Fact]
+    public void MeasureConstExprRunningOutIsUnexpectedEndOfSection()
+    {
+        var e = Assert.Throws<MalformedModuleException>(() => OperatorReader.MeasureConstExpr([0x02, 0x40, 0x0B], Base, true));
+        Assert.Equal("unexpected end of section or function", e.Reason);
     }
 
     [Fact]
