@@ -1,9 +1,1 @@
-using System.CommandLine;
-using Sharptime.Cli.Commands;
-
-var root = new RootCommand("Sharptime: a WebAssembly toolkit for .NET.")
-{
-    ValidateCommand.Create(),
-    ParseCommand.Create(),
-};
-return root.Parse(args).Invoke();
+return Sharptime.Cli.CliApp.Run(args, Console.Out, Console.Error);

@@ -5,7 +5,7 @@ namespace Sharptime.Cli.Commands;
 /// <summary><c>sharptime parse in.wat -o out.wasm</c>: encode the text format as a binary module.</summary>
 internal static class ParseCommand
 {
-    public static Command Create()
+    public static Command Create(TextWriter error)
     {
         var input = new Argument<FileInfo>("input") { Description = "A module in the WebAssembly text format (.wat)." };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the binary module.", Required = true };
@@ -26,7 +26,7 @@ internal static class ParseCommand
             }
             catch (Exception e) when (e is WasmException or IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine(e.Message);
+                error.WriteLine(e.Message);
                 return 1;
             }
         });

@@ -5,7 +5,7 @@ namespace Sharptime.Cli.Commands;
 /// <summary><c>sharptime validate FILE...</c>: decode and validate modules, report the first error of each.</summary>
 internal static class ValidateCommand
 {
-    public static Command Create()
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var files = new Argument<FileInfo[]>("files")
         {
@@ -25,12 +25,12 @@ internal static class ValidateCommand
                 try
                 {
                     Module.FromFile(engine, file.FullName);
-                    Console.Out.WriteLine($"{file.Name}: valid");
+                    output.WriteLine($"{file.Name}: valid");
                 }
                 catch (Exception e) when (e is WasmException or IOException or UnauthorizedAccessException)
                 {
                     failures++;
-                    Console.Error.WriteLine($"{file.Name}: {e.Message}");
+                    error.WriteLine($"{file.Name}: {e.Message}");
                 }
             }
             return failures == 0 ? 0 : 1;
