@@ -1,0 +1,395 @@
+using System.Runtime.CompilerServices;
+using Sharptime.Format;
+
+namespace Sharptime.Validation;
+
+/// <summary>
+/// The fused decode-and-validate loop: one dispatch per operator on its first byte, immediates read from a local
+/// position, stack effects applied in place. Operators it does not handle (prefixed, br_table, tables, references,
+/// long or truncated encodings...) go through <see cref="OperatorReader.Read"/> and <see cref="Validate"/>, so
+/// the two paths accept and reject exactly the same bodies, with the same exceptions.
+/// </summary>
+internal sealed partial class OperatorValidator
+{
+    // Fused kinds (low byte of an entry of Shapes).
+    private const byte KSlow = 0;
+    private const byte KUnreachable = 1;
+    private const byte KNop = 2;
+    private const byte KBlock = 3;
+    private const byte KLoop = 4;
+    private const byte KIf = 5;
+    private const byte KElse = 6;
+    private const byte KEnd = 7;
+    private const byte KBr = 8;
+    private const byte KBrIf = 9;
+    private const byte KReturn = 10;
+    private const byte KCall = 11;
+    private const byte KDrop = 12;
+    private const byte KSelect = 13;
+    private const byte KLocalGet = 14;
+    private const byte KLocalSet = 15;
+    private const byte KLocalTee = 16;
+    private const byte KGlobalGet = 17;
+    private const byte KGlobalSet = 18;
+    private const byte KLoad = 19;
+    private const byte KStore = 20;
+    private const byte KI32Const = 21;
+    private const byte KI64Const = 22;
+    private const byte KF32Const = 23;
+    private const byte KF64Const = 24;
+    private const byte KUnary = 25;
+    private const byte KBinary = 26;
+
+    /// <summary>
+    /// Per first byte: kind | operand type &lt;&lt; 8 | result type &lt;&lt; 16 | natural alignment &lt;&lt; 24.
+    /// The operand type is the one a unary or binary operator pops, or the value a store pops (above its i32 address).
+    /// </summary>
+    private static readonly uint[] Shapes = CreateShapes();
+
+    /// <summary>
+    /// Decodes and validates operators from <paramref name="reader"/> until the function's final <c>end</c>
+    /// (the same as calling <see cref="OperatorReader.Read"/> then <see cref="Validate"/> until <see cref="IsFunctionEnded"/>).
+    /// </summary>
+    public void ValidateFunctionBody(ref OperatorReader reader)
+    {
+        ReadOnlySpan<byte> code = reader.Code;
+        int baseOffset = reader.BaseOffset;
+        int pos = reader.Position;
+        uint[] shapes = Shapes;
+
+        while (_frameCount != 0)
+        {
+            int start = pos;
+            if ((uint)pos >= (uint)code.Length) goto Slow; // Read reports the missing end
+            uint shape = shapes[code[pos]];
+            pos++;
+            int offset = baseOffset + start;
+
+            switch ((byte)shape)
+            {
+                case KBinary:
+                {
+                    ValType t = (ValType)(byte)(shape >> 8);
+                    int n = _operandCount - 2;
+                    var operands = _operands;
+                    if (n >= _floor && (uint)(n + 1) < (uint)operands.Length && operands[n + 1] == t && operands[n] == t)
+                    {
+                        operands[n] = (ValType)(byte)(shape >> 16);
+                        _operandCount = n + 1;
+                    }
+                    else
+                    {
+                        PopExpected(t, offset);
+                        PopExpected(t, offset);
+                        Push((ValType)(byte)(shape >> 16));
+                    }
+                    break;
+                }
+
+                case KUnary:
+                {
+                    ValType t = (ValType)(byte)(shape >> 8);
+                    int n = _operandCount - 1;
+                    var operands = _operands;
+                    if (n >= _floor && (uint)n < (uint)operands.Length && operands[n] == t)
+                    {
+                        operands[n] = (ValType)(byte)(shape >> 16);
+                    }
+                    else
+                    {
+                        PopExpected(t, offset);
+                        Push((ValType)(byte)(shape >> 16));
+                    }
+                    break;
+                }
+
+                case KLocalGet:
+                {
+                    pos = ReadU32(code, pos, out uint index);
+                    if (pos < 0) goto Slow;
+                    Push(LocalType(index, offset));
+                    break;
+                }
+
+                case KLocalSet:
+                {
+                    pos = ReadU32(code, pos, out uint index);
+                    if (pos < 0) goto Slow;
+                    PopExpected(LocalType(index, offset), offset);
+                    break;
+                }
+
+                case KLocalTee:
+                {
+                    pos = ReadU32(code, pos, out uint index);
+                    if (pos < 0) goto Slow;
+                    ValType t = LocalType(index, offset);
+                    PopExpected(t, offset);
+                    Push(t);
+                    break;
+                }
+
+                case KI32Const:
+                    pos = SkipLeb(code, pos, 4);
+                    if (pos < 0) goto Slow;
+                    Push(ValType.I32);
+                    break;
+
+                case KI64Const:
+                    pos = SkipLeb(code, pos, 9);
+                    if (pos < 0) goto Slow;
+                    Push(ValType.I64);
+                    break;
+
+                case KF32Const:
+                    if (code.Length - pos < 4) goto Slow;
+                    pos += 4;
+                    Push(ValType.F32);
+                    break;
+
+                case KF64Const:
+                    if (code.Length - pos < 8) goto Slow;
+                    pos += 8;
+                    Push(ValType.F64);
+                    break;
+
+                case KLoad:
+                case KStore:
+                {
+                    // memarg: flags (alignment; 32 and above is malformed), then the offset.
+                    if ((uint)pos >= (uint)code.Length) goto Slow;
+                    uint align = code[pos];
+                    if (align >= 32) goto Slow;
+                    pos = SkipLeb(code, pos + 1, 4);
+                    if (pos < 0) goto Slow;
+                    CheckMemory(0, offset);
+                    if (align > shape >> 24) ThrowInvalid("alignment must not be larger than natural", offset);
+                    if ((byte)shape == KStore) PopExpected((ValType)(byte)(shape >> 8), offset);
+                    PopExpected(ValType.I32, offset);
+                    if ((byte)shape == KLoad) Push((ValType)(byte)(shape >> 16));
+                    break;
+                }
+
+                case KBlock:
+                case KLoop:
+                case KIf:
+                {
+                    // Only the one-byte block types; type indices go the general way.
+                    if ((uint)pos >= (uint)code.Length) goto Slow;
+                    byte typeByte = code[pos];
+                    BlockType blockType;
+                    if (typeByte == 0x40) blockType = new BlockType(BlockTypeKind.Empty, default, 0);
+                    else if (ValTypes.IsDefined(typeByte)) blockType = new BlockType(BlockTypeKind.Value, (ValType)typeByte, 0);
+                    else goto Slow;
+                    pos++;
+                    if ((byte)shape == KIf) ValidateIf(blockType, offset);
+                    else ValidateBlock((byte)shape == KBlock ? ControlKind.Block : ControlKind.Loop, blockType, offset);
+                    break;
+                }
+
+                case KElse:
+                    ValidateElse(offset);
+                    break;
+
+                case KEnd:
+                    ValidateEnd(offset);
+                    break;
+
+                case KBr:
+                {
+                    pos = ReadU32(code, pos, out uint label);
+                    if (pos < 0) goto Slow;
+                    ValidateBr(label, offset);
+                    break;
+                }
+
+                case KBrIf:
+                {
+                    pos = ReadU32(code, pos, out uint label);
+                    if (pos < 0) goto Slow;
+                    ValidateBrIf(label, offset);
+                    break;
+                }
+
+                case KReturn:
+                    ValidateReturn(offset);
+                    break;
+
+                case KCall:
+                {
+                    pos = ReadU32(code, pos, out uint function);
+                    if (pos < 0) goto Slow;
+                    ValidateCall(function, offset);
+                    break;
+                }
+
+                case KDrop:
+                    PopAny(offset);
+                    break;
+
+                case KSelect:
+                    ValidateSelect(offset);
+                    break;
+
+                case KGlobalGet:
+                {
+                    pos = ReadU32(code, pos, out uint index);
+                    if (pos < 0) goto Slow;
+                    Push(Global(index, offset).Type);
+                    break;
+                }
+
+                case KGlobalSet:
+                {
+                    pos = ReadU32(code, pos, out uint index);
+                    if (pos < 0) goto Slow;
+                    ValidateGlobalSet(index, offset);
+                    break;
+                }
+
+                case KUnreachable:
+                    SetUnreachable();
+                    break;
+
+                case KNop:
+                    break;
+
+                default:
+                    goto Slow;
+            }
+            continue;
+
+        Slow:
+            pos = ValidateGeneral(ref reader, start);
+        }
+
+        reader.Position = pos;
+    }
+
+    /// <summary>The general path for the operator at <paramref name="start"/>; returns the position after it.</summary>
+    // Not inlined: keeps the large Operator struct (and its zeroing) out of the fused loop's frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ValidateGeneral(ref OperatorReader reader, int start)
+    {
+        reader.Position = start;
+        reader.Read(out var op);
+        Validate(in op);
+        return reader.Position;
+    }
+
+    /// <summary>
+    /// An unsigned LEB128 of at most four bytes (none of which is the fifth, range-checked byte): returns the
+    /// position after it, or -1 when it is longer or runs past the code (the general reader then reports it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadU32(ReadOnlySpan<byte> code, int pos, out uint value)
+    {
+        if ((uint)pos < (uint)code.Length)
+        {
+            uint b = code[pos];
+            if (b < 0x80)
+            {
+                value = b;
+                return pos + 1;
+            }
+        }
+        return ReadU32Long(code, pos, out value);
+    }
+
+    private static int ReadU32Long(ReadOnlySpan<byte> code, int pos, out uint value)
+    {
+        uint result = 0;
+        for (int shift = 0; shift <= 21; shift += 7)
+        {
+            if ((uint)pos >= (uint)code.Length) break;
+            uint b = code[pos++];
+            result |= (b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                value = result;
+                return pos;
+            }
+        }
+        value = 0;
+        return -1;
+    }
+
+    /// <summary>
+    /// Skips a LEB128 of at most <paramref name="maxBytes"/> bytes, all before the integer's last, range-checked byte
+    /// (so any such encoding is well-formed). Returns the position after it, or -1 (the general reader decides).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipLeb(ReadOnlySpan<byte> code, int pos, int maxBytes)
+    {
+        int end = Math.Min(code.Length, pos + maxBytes);
+        while (pos < end)
+        {
+            if (code[pos++] < 0x80) return pos;
+        }
+        return -1;
+    }
+
+    private static uint[] CreateShapes()
+    {
+        var shapes = new uint[256];
+        foreach (var info in OperatorTable.All)
+        {
+            if (info.Prefix != 0) continue;
+            uint code = info.Code;
+            byte kind = info.Opcode switch
+            {
+                Opcode.Unreachable => KUnreachable,
+                Opcode.Nop => KNop,
+                Opcode.Block => KBlock,
+                Opcode.Loop => KLoop,
+                Opcode.If => KIf,
+                Opcode.Else => KElse,
+                Opcode.End => KEnd,
+                Opcode.Br => KBr,
+                Opcode.BrIf => KBrIf,
+                Opcode.Return => KReturn,
+                Opcode.Call => KCall,
+                Opcode.Drop => KDrop,
+                Opcode.Select => KSelect,
+                Opcode.LocalGet => KLocalGet,
+                Opcode.LocalSet => KLocalSet,
+                Opcode.LocalTee => KLocalTee,
+                Opcode.GlobalGet => KGlobalGet,
+                Opcode.GlobalSet => KGlobalSet,
+                Opcode.I32Const => KI32Const,
+                Opcode.I64Const => KI64Const,
+                Opcode.F32Const => KF32Const,
+                Opcode.F64Const => KF64Const,
+                _ => KSlow,
+            };
+            uint operand = 0, result = 0;
+            if (kind == KSlow && info.Params is { } p && info.Results is { } r)
+            {
+                if (info.Immediate == ImmediateKind.None && r.Length == 1 && p.Length == 1)
+                {
+                    kind = KUnary;
+                    operand = (uint)p[0];
+                    result = (uint)r[0];
+                }
+                else if (info.Immediate == ImmediateKind.None && r.Length == 1 && p.Length == 2 && p[0] == p[1])
+                {
+                    kind = KBinary;
+                    operand = (uint)p[0];
+                    result = (uint)r[0];
+                }
+                else if (info.Immediate == ImmediateKind.MemArg && p.Length == 1 && p[0] == ValType.I32 && r.Length == 1)
+                {
+                    kind = KLoad;
+                    result = (uint)r[0];
+                }
+                else if (info.Immediate == ImmediateKind.MemArg && p.Length == 2 && p[0] == ValType.I32 && r.Length == 0)
+                {
+                    kind = KStore;
+                    operand = (uint)p[1];
+                }
+            }
+            shapes[code] = kind | operand << 8 | result << 16 | (uint)info.NaturalAlignmentLog2 << 24;
+        }
+        return shapes;
+    }
+}
