@@ -56,119 +56,147 @@ internal sealed partial class OperatorValidator
         int baseOffset = reader.BaseOffset;
         int pos = reader.Position;
         uint[] shapes = Shapes;
+        // The operand stack is kept in locals inside the loop: the fields are written back before anything that
+        // uses them (the helpers, the general path) and reloaded after (see Reload).
+        ValType[] stack = _operands;
+        int sp = _operandCount;
+        int floor = _floor;
 
+        // Every fast case checks everything first and changes nothing before it may go to Slow, which decodes and
+        // validates the operator again from its start on the general path (which then raises the right error).
         while (_frameCount != 0)
         {
             int start = pos;
             if ((uint)pos >= (uint)code.Length) goto Slow; // Read reports the missing end
             uint shape = shapes[code[pos]];
             pos++;
-            int offset = baseOffset + start;
 
             switch ((byte)shape)
             {
                 case KBinary:
                 {
                     ValType t = (ValType)(byte)(shape >> 8);
-                    int n = _operandCount - 2;
-                    var operands = _operands;
-                    if (n >= _floor && (uint)(n + 1) < (uint)operands.Length && operands[n + 1] == t && operands[n] == t)
-                    {
-                        operands[n] = (ValType)(byte)(shape >> 16);
-                        _operandCount = n + 1;
-                    }
-                    else
-                    {
-                        PopExpected(t, offset);
-                        PopExpected(t, offset);
-                        Push((ValType)(byte)(shape >> 16));
-                    }
-                    break;
+                    int n = sp - 2;
+                    if (n < floor || stack[n + 1] != t || stack[n] != t) goto Slow;
+                    stack[n] = (ValType)(byte)(shape >> 16);
+                    sp = n + 1;
+                    continue;
                 }
 
                 case KUnary:
                 {
-                    ValType t = (ValType)(byte)(shape >> 8);
-                    int n = _operandCount - 1;
-                    var operands = _operands;
-                    if (n >= _floor && (uint)n < (uint)operands.Length && operands[n] == t)
-                    {
-                        operands[n] = (ValType)(byte)(shape >> 16);
-                    }
-                    else
-                    {
-                        PopExpected(t, offset);
-                        Push((ValType)(byte)(shape >> 16));
-                    }
-                    break;
+                    int n = sp - 1;
+                    if (n < floor || stack[n] != (ValType)(byte)(shape >> 8)) goto Slow;
+                    stack[n] = (ValType)(byte)(shape >> 16);
+                    continue;
                 }
 
                 case KLocalGet:
                 {
                     pos = ReadU32(code, pos, out uint index);
                     if (pos < 0) goto Slow;
-                    Push(LocalType(index, offset));
-                    break;
+                    ValType t = _locals.TypeOrZero(index);
+                    if (t == 0 || (uint)sp >= (uint)stack.Length) goto Slow;
+                    stack[sp++] = t;
+                    continue;
                 }
 
                 case KLocalSet:
                 {
                     pos = ReadU32(code, pos, out uint index);
                     if (pos < 0) goto Slow;
-                    PopExpected(LocalType(index, offset), offset);
-                    break;
+                    ValType t = _locals.TypeOrZero(index);
+                    int n = sp - 1;
+                    if (t == 0 || n < floor || stack[n] != t) goto Slow;
+                    sp = n;
+                    continue;
                 }
 
                 case KLocalTee:
                 {
                     pos = ReadU32(code, pos, out uint index);
                     if (pos < 0) goto Slow;
-                    ValType t = LocalType(index, offset);
-                    PopExpected(t, offset);
-                    Push(t);
-                    break;
+                    ValType t = _locals.TypeOrZero(index);
+                    int n = sp - 1;
+                    if (t == 0 || n < floor || stack[n] != t) goto Slow;
+                    continue;
                 }
 
                 case KI32Const:
                     pos = SkipLeb(code, pos, 4);
-                    if (pos < 0) goto Slow;
-                    Push(ValType.I32);
-                    break;
+                    if (pos < 0 || (uint)sp >= (uint)stack.Length) goto Slow;
+                    stack[sp++] = ValType.I32;
+                    continue;
 
                 case KI64Const:
                     pos = SkipLeb(code, pos, 9);
-                    if (pos < 0) goto Slow;
-                    Push(ValType.I64);
-                    break;
+                    if (pos < 0 || (uint)sp >= (uint)stack.Length) goto Slow;
+                    stack[sp++] = ValType.I64;
+                    continue;
 
                 case KF32Const:
-                    if (code.Length - pos < 4) goto Slow;
+                    if (code.Length - pos < 4 || (uint)sp >= (uint)stack.Length) goto Slow;
                     pos += 4;
-                    Push(ValType.F32);
-                    break;
+                    stack[sp++] = ValType.F32;
+                    continue;
 
                 case KF64Const:
-                    if (code.Length - pos < 8) goto Slow;
+                    if (code.Length - pos < 8 || (uint)sp >= (uint)stack.Length) goto Slow;
                     pos += 8;
-                    Push(ValType.F64);
-                    break;
+                    stack[sp++] = ValType.F64;
+                    continue;
 
                 case KLoad:
+                {
+                    // memarg: one-byte alignment within the natural one, then the offset.
+                    if ((uint)pos >= (uint)code.Length || code[pos] > shape >> 24) goto Slow;
+                    pos = SkipLeb(code, pos + 1, 4);
+                    int n = sp - 1;
+                    if (pos < 0 || _module.Memories.Count == 0 || n < floor || stack[n] != ValType.I32) goto Slow;
+                    stack[n] = (ValType)(byte)(shape >> 16);
+                    continue;
+                }
+
                 case KStore:
                 {
-                    // memarg: flags (alignment; 32 and above is malformed), then the offset.
-                    if ((uint)pos >= (uint)code.Length) goto Slow;
-                    uint align = code[pos];
-                    if (align >= 32) goto Slow;
+                    if ((uint)pos >= (uint)code.Length || code[pos] > shape >> 24) goto Slow;
                     pos = SkipLeb(code, pos + 1, 4);
-                    if (pos < 0) goto Slow;
-                    CheckMemory(0, offset);
-                    if (align > shape >> 24) ThrowInvalid("alignment must not be larger than natural", offset);
-                    if ((byte)shape == KStore) PopExpected((ValType)(byte)(shape >> 8), offset);
-                    PopExpected(ValType.I32, offset);
-                    if ((byte)shape == KLoad) Push((ValType)(byte)(shape >> 16));
-                    break;
+                    int n = sp - 2;
+                    if (pos < 0 || _module.Memories.Count == 0 || n < floor ||
+                        stack[n + 1] != (ValType)(byte)(shape >> 8) || stack[n] != ValType.I32) goto Slow;
+                    sp = n;
+                    continue;
                 }
+
+                case KDrop:
+                    if (sp - 1 < floor) goto Slow;
+                    sp--;
+                    continue;
+
+                case KSelect:
+                {
+                    // Two operands of one numeric or vector type (0x7B to 0x7F) under an i32.
+                    int n = sp - 3;
+                    if (n < floor || stack[n + 2] != ValType.I32) goto Slow;
+                    ValType t = stack[n + 1];
+                    if (stack[n] != t || (uint)(t - ValType.V128) > ValType.I32 - ValType.V128) goto Slow;
+                    sp = n + 1;
+                    continue;
+                }
+
+                case KGlobalGet:
+                {
+                    pos = ReadU32(code, pos, out uint index);
+                    var globals = _module.Globals;
+                    if (pos < 0 || index >= (uint)globals.Count || (uint)sp >= (uint)stack.Length) goto Slow;
+                    stack[sp++] = globals[(int)index].Type.Type;
+                    continue;
+                }
+
+                case KNop:
+                    continue;
+
+                // The rest change frames or read module state: they run through the shared helpers.
 
                 case KBlock:
                 case KLoop:
@@ -182,87 +210,83 @@ internal sealed partial class OperatorValidator
                     else if (ValTypes.IsDefined(typeByte)) blockType = new BlockType(BlockTypeKind.Value, (ValType)typeByte, 0);
                     else goto Slow;
                     pos++;
-                    if ((byte)shape == KIf) ValidateIf(blockType, offset);
-                    else ValidateBlock((byte)shape == KBlock ? ControlKind.Block : ControlKind.Loop, blockType, offset);
-                    break;
+                    _operandCount = sp;
+                    if ((byte)shape == KIf) ValidateIf(blockType, baseOffset + start);
+                    else ValidateBlock((byte)shape == KBlock ? ControlKind.Block : ControlKind.Loop, blockType, baseOffset + start);
+                    goto Reload;
                 }
 
                 case KElse:
-                    ValidateElse(offset);
-                    break;
+                    _operandCount = sp;
+                    ValidateElse(baseOffset + start);
+                    goto Reload;
 
                 case KEnd:
-                    ValidateEnd(offset);
-                    break;
+                    _operandCount = sp;
+                    ValidateEnd(baseOffset + start);
+                    goto Reload;
 
                 case KBr:
                 {
                     pos = ReadU32(code, pos, out uint label);
                     if (pos < 0) goto Slow;
-                    ValidateBr(label, offset);
-                    break;
+                    _operandCount = sp;
+                    ValidateBr(label, baseOffset + start);
+                    goto Reload;
                 }
 
                 case KBrIf:
                 {
                     pos = ReadU32(code, pos, out uint label);
                     if (pos < 0) goto Slow;
-                    ValidateBrIf(label, offset);
-                    break;
+                    _operandCount = sp;
+                    ValidateBrIf(label, baseOffset + start);
+                    goto Reload;
                 }
 
                 case KReturn:
-                    ValidateReturn(offset);
-                    break;
+                    _operandCount = sp;
+                    ValidateReturn(baseOffset + start);
+                    goto Reload;
 
                 case KCall:
                 {
                     pos = ReadU32(code, pos, out uint function);
                     if (pos < 0) goto Slow;
-                    ValidateCall(function, offset);
-                    break;
-                }
-
-                case KDrop:
-                    PopAny(offset);
-                    break;
-
-                case KSelect:
-                    ValidateSelect(offset);
-                    break;
-
-                case KGlobalGet:
-                {
-                    pos = ReadU32(code, pos, out uint index);
-                    if (pos < 0) goto Slow;
-                    Push(Global(index, offset).Type);
-                    break;
+                    _operandCount = sp;
+                    ValidateCall(function, baseOffset + start);
+                    goto Reload;
                 }
 
                 case KGlobalSet:
                 {
                     pos = ReadU32(code, pos, out uint index);
                     if (pos < 0) goto Slow;
-                    ValidateGlobalSet(index, offset);
-                    break;
+                    _operandCount = sp;
+                    ValidateGlobalSet(index, baseOffset + start);
+                    goto Reload;
                 }
 
                 case KUnreachable:
+                    _operandCount = sp;
                     SetUnreachable();
-                    break;
-
-                case KNop:
-                    break;
+                    goto Reload;
 
                 default:
                     goto Slow;
             }
-            continue;
 
         Slow:
+            _operandCount = sp;
             pos = ValidateGeneral(ref reader, start);
+
+        Reload:
+            stack = _operands;
+            sp = _operandCount;
+            floor = _floor;
         }
 
+        _operandCount = sp;
         reader.Position = pos;
     }
 

@@ -384,8 +384,10 @@ internal sealed partial class OperatorValidator
         }
     }
 
-    // Typing rules shared by ValidateSpecial and the fused decoder (OperatorValidator.Fused.cs).
+    // Typing rules shared by ValidateSpecial and the fused decoder (OperatorValidator.Fused.cs). Not inlined, so the
+    // fused loop stays small enough to keep its state in registers.
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateBlock(ControlKind kind, BlockType blockType, int offset)
     {
         ResolveBlockType(blockType, offset, out var parameters, out var results);
@@ -393,6 +395,7 @@ internal sealed partial class OperatorValidator
         PushFrame(kind, parameters, results, offset);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateIf(BlockType blockType, int offset)
     {
         ResolveBlockType(blockType, offset, out var parameters, out var results);
@@ -401,6 +404,7 @@ internal sealed partial class OperatorValidator
         PushFrame(ControlKind.If, parameters, results, offset);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateElse(int offset)
     {
         // In the binary format an else outside an if does not even decode.
@@ -409,6 +413,7 @@ internal sealed partial class OperatorValidator
         PushFrame(ControlKind.Else, frame.Params, frame.Results, frame.Offset);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateEnd(int offset)
     {
         ControlFrame frame = PopFrame(offset);
@@ -418,12 +423,14 @@ internal sealed partial class OperatorValidator
         if (_frameCount > 0) PushAll(frame.Results);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateBr(uint label, int offset)
     {
         PopAll(Label(label, offset).LabelTypes, offset);
         SetUnreachable();
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateBrIf(uint label, int offset)
     {
         PopExpected(ValType.I32, offset);
@@ -432,12 +439,14 @@ internal sealed partial class OperatorValidator
         PushAll(types);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateReturn(int offset)
     {
         PopAll(_frames[0].Results, offset);
         SetUnreachable();
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateCall(uint functionIndex, int offset)
     {
         var type = FunctionTypeOf(_module, functionIndex, offset);
@@ -445,6 +454,7 @@ internal sealed partial class OperatorValidator
         PushAll(type.Results);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateSelect(int offset)
     {
         PopExpected(ValType.I32, offset);
@@ -457,6 +467,7 @@ internal sealed partial class OperatorValidator
         Push(t1 == Unknown ? t2 : t1);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ValidateGlobalSet(uint index, int offset)
     {
         var global = Global(index, offset);
