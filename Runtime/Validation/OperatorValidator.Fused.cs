@@ -64,7 +64,9 @@ internal sealed partial class OperatorValidator
 
         // Every fast case checks everything first and changes nothing before it may go to Slow, which decodes and
         // validates the operator again from its start on the general path (which then raises the right error).
-        while (_frameCount != 0)
+        // Only frame-changing operators can end the function; they all go through Reload, which checks.
+        if (_frameCount == 0) goto Done;
+        while (true)
         {
             int start = pos;
             if ((uint)pos >= (uint)code.Length) goto Slow; // Read reports the missing end
@@ -222,9 +224,31 @@ internal sealed partial class OperatorValidator
                     goto Reload;
 
                 case KEnd:
+                {
+                    // Fast when the block's results are exactly on top of its height (and an if without else has no types):
+                    // then popping and re-pushing them changes nothing but the frame stack.
+                    ref ControlFrame frame = ref _frames[_frameCount - 1];
+                    var results = frame.Results;
+                    if (sp - results.Length == frame.Height && TopIs(stack, sp, floor, results) &&
+                        (frame.Kind != ControlKind.If || (frame.Params.Length | results.Length) == 0))
+                    {
+                        int remaining = --_frameCount;
+                        if (remaining == 0)
+                        {
+                            _floor = 0;
+                            _polymorphic = false;
+                            sp = frame.Height;
+                            goto Done;
+                        }
+                        ref ControlFrame outer = ref _frames[remaining - 1];
+                        _floor = floor = outer.Height;
+                        _polymorphic = outer.Unreachable;
+                        continue;
+                    }
                     _operandCount = sp;
                     ValidateEnd(baseOffset + start);
                     goto Reload;
+                }
 
                 case KBr:
                 {
@@ -239,6 +263,14 @@ internal sealed partial class OperatorValidator
                 {
                     pos = ReadU32(code, pos, out uint label);
                     if (pos < 0) goto Slow;
+                    // Fast when the condition and the label's types are exactly on top: then only the condition goes.
+                    int n = sp - 1;
+                    if (n >= floor && stack[n] == ValType.I32 && label < (uint)_frameCount &&
+                        TopIs(stack, n, floor, _frames[_frameCount - 1 - (int)label].LabelTypes))
+                    {
+                        sp = n;
+                        continue;
+                    }
                     _operandCount = sp;
                     ValidateBrIf(label, baseOffset + start);
                     goto Reload;
@@ -253,6 +285,21 @@ internal sealed partial class OperatorValidator
                 {
                     pos = ReadU32(code, pos, out uint function);
                     if (pos < 0) goto Slow;
+                    // Fast when the parameters are exactly on top and the results fit.
+                    var typeIndices = _module.FunctionTypeIndices;
+                    var types = _module.Types;
+                    if (function < (uint)typeIndices.Count && typeIndices[(int)function] is var typeIndex && typeIndex < (uint)types.Count)
+                    {
+                        var type = types[(int)typeIndex];
+                        int n = sp - type.Params.Length;
+                        var results = type.Results;
+                        if (TopIs(stack, sp, floor, type.Params) && n + results.Length <= stack.Length)
+                        {
+                            results.CopyTo(stack, n);
+                            sp = n + results.Length;
+                            continue;
+                        }
+                    }
                     _operandCount = sp;
                     ValidateCall(function, baseOffset + start);
                     goto Reload;
@@ -284,10 +331,27 @@ internal sealed partial class OperatorValidator
             stack = _operands;
             sp = _operandCount;
             floor = _floor;
+            if (_frameCount == 0) break;
         }
 
+    Done:
         _operandCount = sp;
         reader.Position = pos;
+    }
+
+    /// <summary>
+    /// Whether the top of the stack (height <paramref name="sp"/>, above <paramref name="floor"/>) is exactly
+    /// <paramref name="types"/>, with no Unknown operand: then the spec's pops of these types succeed and leave them in place.
+    /// </summary>
+    private static bool TopIs(ValType[] stack, int sp, int floor, ValType[] types)
+    {
+        int n = sp - types.Length;
+        if (n < floor || (uint)sp > (uint)stack.Length) return false;
+        for (int i = 0; i < types.Length; i++)
+        {
+            if (stack[n + i] != types[i]) return false;
+        }
+        return true;
     }
 
     /// <summary>The general path for the operator at <paramref name="start"/>; returns the position after it.</summary>

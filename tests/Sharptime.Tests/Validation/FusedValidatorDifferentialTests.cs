@@ -17,7 +17,7 @@ public sealed class FusedValidatorDifferentialTests(ITestOutputHelper output)
     private const int Seed = 20261121;
 
     // Operators whose fast-path typing is easy to get subtly wrong: unreachable (Unknown) operands, globals,
-    // typed blocks, select, returns and branches carrying values, constants of every length.
+    // typed blocks, if without else, select, calls, returns and branches carrying values, constants of every length.
     private const string EdgeCases = """
         (module
           (type $pair (func (param i32 i64) (result i64 i32)))
@@ -47,6 +47,26 @@ public sealed class FusedValidatorDifferentialTests(ITestOutputHelper output)
             (i64.eqz)
             (i32.add)
             (return))
+          (type $ii (func (param i32) (result i32)))
+          (func (param i32) (result i32)
+            local.get 0
+            local.get 0
+            if (type $ii)
+              i32.const 1
+              i32.add
+            end
+            block (result i32)
+              unreachable
+            end
+            i32.add
+            block (result i64)
+              unreachable
+              call $callee
+              br_if 0
+              drop
+              drop
+            end
+            drop)
           (func (result f32)
             (block (unreachable) (i64.eqz) (drop))
             (nop)
