@@ -70,13 +70,26 @@ internal sealed partial class OperatorValidator
         {
             int start = pos;
             if ((uint)pos >= (uint)code.Length) goto Slow; // Read reports the missing end
-            uint shape = shapes[code[pos]];
+            int opcode = code[pos];
+            uint shape = shapes[opcode];
             pos++;
 
-            switch ((byte)shape)
+            // Dispatch on the opcode byte itself, not on the shape's kind: the jump then waits for one load, not two.
+            // The grouped cases check that the shape agrees (a table mistake then costs speed, not correctness).
+            switch (opcode)
             {
-                case KBinary:
+                case 0x46: case 0x47: case 0x48: case 0x49: case 0x4A: case 0x4B: case 0x4C: case 0x4D:
+                case 0x4E: case 0x4F: case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56:
+                case 0x57: case 0x58: case 0x59: case 0x5A: case 0x5B: case 0x5C: case 0x5D: case 0x5E:
+                case 0x5F: case 0x60: case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66:
+                case 0x6A: case 0x6B: case 0x6C: case 0x6D: case 0x6E: case 0x6F: case 0x70: case 0x71:
+                case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77: case 0x78: case 0x7C:
+                case 0x7D: case 0x7E: case 0x7F: case 0x80: case 0x81: case 0x82: case 0x83: case 0x84:
+                case 0x85: case 0x86: case 0x87: case 0x88: case 0x89: case 0x8A: case 0x92: case 0x93:
+                case 0x94: case 0x95: case 0x96: case 0x97: case 0x98: case 0xA0: case 0xA1: case 0xA2:
+                case 0xA3: case 0xA4: case 0xA5: case 0xA6:
                 {
+                    if ((byte)shape != KBinary) goto Slow;
                     ValType t = (ValType)(byte)(shape >> 8);
                     int n = sp - 2;
                     if (n < floor || stack[n + 1] != t || stack[n] != t) goto Slow;
@@ -85,15 +98,22 @@ internal sealed partial class OperatorValidator
                     continue;
                 }
 
-                case KUnary:
+                case 0x45: case 0x50: case 0x67: case 0x68: case 0x69: case 0x79: case 0x7A: case 0x7B:
+                case 0x8B: case 0x8C: case 0x8D: case 0x8E: case 0x8F: case 0x90: case 0x91: case 0x99:
+                case 0x9A: case 0x9B: case 0x9C: case 0x9D: case 0x9E: case 0x9F: case 0xA7: case 0xA8:
+                case 0xA9: case 0xAA: case 0xAB: case 0xAC: case 0xAD: case 0xAE: case 0xAF: case 0xB0:
+                case 0xB1: case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6: case 0xB7: case 0xB8:
+                case 0xB9: case 0xBA: case 0xBB: case 0xBC: case 0xBD: case 0xBE: case 0xBF: case 0xC0:
+                case 0xC1: case 0xC2: case 0xC3: case 0xC4:
                 {
+                    if ((byte)shape != KUnary) goto Slow;
                     int n = sp - 1;
                     if (n < floor || stack[n] != (ValType)(byte)(shape >> 8)) goto Slow;
                     stack[n] = (ValType)(byte)(shape >> 16);
                     continue;
                 }
 
-                case KLocalGet:
+                case 0x20: // LocalGet
                 {
                     pos = ReadU32(code, pos, out uint index);
                     if (pos < 0) goto Slow;
@@ -103,7 +123,7 @@ internal sealed partial class OperatorValidator
                     continue;
                 }
 
-                case KLocalSet:
+                case 0x21: // LocalSet
                 {
                     pos = ReadU32(code, pos, out uint index);
                     if (pos < 0) goto Slow;
@@ -114,7 +134,7 @@ internal sealed partial class OperatorValidator
                     continue;
                 }
 
-                case KLocalTee:
+                case 0x22: // LocalTee
                 {
                     pos = ReadU32(code, pos, out uint index);
                     if (pos < 0) goto Slow;
@@ -124,32 +144,34 @@ internal sealed partial class OperatorValidator
                     continue;
                 }
 
-                case KI32Const:
+                case 0x41: // I32Const
                     pos = SkipLeb(code, pos, 4);
                     if (pos < 0 || (uint)sp >= (uint)stack.Length) goto Slow;
                     stack[sp++] = ValType.I32;
                     continue;
 
-                case KI64Const:
+                case 0x42: // I64Const
                     pos = SkipLeb(code, pos, 9);
                     if (pos < 0 || (uint)sp >= (uint)stack.Length) goto Slow;
                     stack[sp++] = ValType.I64;
                     continue;
 
-                case KF32Const:
+                case 0x43: // F32Const
                     if (code.Length - pos < 4 || (uint)sp >= (uint)stack.Length) goto Slow;
                     pos += 4;
                     stack[sp++] = ValType.F32;
                     continue;
 
-                case KF64Const:
+                case 0x44: // F64Const
                     if (code.Length - pos < 8 || (uint)sp >= (uint)stack.Length) goto Slow;
                     pos += 8;
                     stack[sp++] = ValType.F64;
                     continue;
 
-                case KLoad:
+                case 0x28: case 0x29: case 0x2A: case 0x2B: case 0x2C: case 0x2D: case 0x2E: case 0x2F:
+                case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35:
                 {
+                    if ((byte)shape != KLoad) goto Slow;
                     // memarg: one-byte alignment within the natural one, then the offset.
                     if ((uint)pos >= (uint)code.Length || code[pos] > shape >> 24) goto Slow;
                     pos = SkipLeb(code, pos + 1, 4);
@@ -159,8 +181,10 @@ internal sealed partial class OperatorValidator
                     continue;
                 }
 
-                case KStore:
+                case 0x36: case 0x37: case 0x38: case 0x39: case 0x3A: case 0x3B: case 0x3C: case 0x3D:
+                case 0x3E:
                 {
+                    if ((byte)shape != KStore) goto Slow;
                     if ((uint)pos >= (uint)code.Length || code[pos] > shape >> 24) goto Slow;
                     pos = SkipLeb(code, pos + 1, 4);
                     int n = sp - 2;
@@ -170,12 +194,12 @@ internal sealed partial class OperatorValidator
                     continue;
                 }
 
-                case KDrop:
+                case 0x1A: // Drop
                     if (sp - 1 < floor) goto Slow;
                     sp--;
                     continue;
 
-                case KSelect:
+                case 0x1B: // Select
                 {
                     // Two operands of one numeric or vector type (0x7B to 0x7F) under an i32.
                     int n = sp - 3;
@@ -186,7 +210,7 @@ internal sealed partial class OperatorValidator
                     continue;
                 }
 
-                case KGlobalGet:
+                case 0x23: // GlobalGet
                 {
                     pos = ReadU32(code, pos, out uint index);
                     var globals = _module.Globals;
@@ -195,14 +219,14 @@ internal sealed partial class OperatorValidator
                     continue;
                 }
 
-                case KNop:
+                case 0x01: // Nop
                     continue;
 
                 // The rest change frames or read module state: they run through the shared helpers.
 
-                case KBlock:
-                case KLoop:
-                case KIf:
+                case 0x02: // Block
+                case 0x03: // Loop
+                case 0x04: // If
                 {
                     // Only the one-byte block types; type indices go the general way.
                     if ((uint)pos >= (uint)code.Length) goto Slow;
@@ -218,12 +242,12 @@ internal sealed partial class OperatorValidator
                     goto Reload;
                 }
 
-                case KElse:
+                case 0x05: // Else
                     _operandCount = sp;
                     ValidateElse(baseOffset + start);
                     goto Reload;
 
-                case KEnd:
+                case 0x0B: // End
                 {
                     // Fast when the block's results are exactly on top of its height (and an if without else has no types):
                     // then popping and re-pushing them changes nothing but the frame stack.
@@ -250,7 +274,7 @@ internal sealed partial class OperatorValidator
                     goto Reload;
                 }
 
-                case KBr:
+                case 0x0C: // Br
                 {
                     pos = ReadU32(code, pos, out uint label);
                     if (pos < 0) goto Slow;
@@ -259,7 +283,7 @@ internal sealed partial class OperatorValidator
                     goto Reload;
                 }
 
-                case KBrIf:
+                case 0x0D: // BrIf
                 {
                     pos = ReadU32(code, pos, out uint label);
                     if (pos < 0) goto Slow;
@@ -276,12 +300,12 @@ internal sealed partial class OperatorValidator
                     goto Reload;
                 }
 
-                case KReturn:
+                case 0x0F: // Return
                     _operandCount = sp;
                     ValidateReturn(baseOffset + start);
                     goto Reload;
 
-                case KCall:
+                case 0x10: // Call
                 {
                     pos = ReadU32(code, pos, out uint function);
                     if (pos < 0) goto Slow;
@@ -305,7 +329,7 @@ internal sealed partial class OperatorValidator
                     goto Reload;
                 }
 
-                case KGlobalSet:
+                case 0x24: // GlobalSet
                 {
                     pos = ReadU32(code, pos, out uint index);
                     if (pos < 0) goto Slow;
@@ -314,7 +338,7 @@ internal sealed partial class OperatorValidator
                     goto Reload;
                 }
 
-                case KUnreachable:
+                case 0x00: // Unreachable
                     _operandCount = sp;
                     SetUnreachable();
                     goto Reload;
