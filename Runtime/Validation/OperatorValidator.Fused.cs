@@ -231,21 +231,64 @@ internal sealed partial class OperatorValidator
                     // Only the one-byte block types; type indices go the general way.
                     if ((uint)pos >= (uint)code.Length) goto Slow;
                     byte typeByte = code[pos];
-                    BlockType blockType;
-                    if (typeByte == 0x40) blockType = new BlockType(BlockTypeKind.Empty, default, 0);
-                    else if (ValTypes.IsDefined(typeByte)) blockType = new BlockType(BlockTypeKind.Value, (ValType)typeByte, 0);
+                    ValType[] results;
+                    if (typeByte == 0x40) results = NoTypes;
+                    else if (ValTypes.IsDefined(typeByte)) results = SingleTypes[typeByte];
                     else goto Slow;
                     pos++;
+
+                    // Without parameters, entering only pushes a frame (after popping if's i32 condition).
+                    bool isIf = opcode == 0x04;
+                    int height = isIf ? sp - 1 : sp;
+                    if (_frameCount < _frames.Length && (!isIf || (height >= floor && stack[height] == ValType.I32)))
+                    {
+                        _frames[_frameCount++] = new ControlFrame
+                        {
+                            Kind = opcode == 0x02 ? ControlKind.Block : isIf ? ControlKind.If : ControlKind.Loop,
+                            Unreachable = false,
+                            Height = height,
+                            Offset = baseOffset + start,
+                            Params = NoTypes,
+                            Results = results,
+                        };
+                        sp = height;
+                        _floor = floor = height;
+                        _polymorphic = false;
+                        continue;
+                    }
+
+                    var blockType = typeByte == 0x40
+                        ? new BlockType(BlockTypeKind.Empty, default, 0)
+                        : new BlockType(BlockTypeKind.Value, (ValType)typeByte, 0);
                     _operandCount = sp;
-                    if ((byte)shape == KIf) ValidateIf(blockType, baseOffset + start);
-                    else ValidateBlock((byte)shape == KBlock ? ControlKind.Block : ControlKind.Loop, blockType, baseOffset + start);
+                    if (isIf) ValidateIf(blockType, baseOffset + start);
+                    else ValidateBlock(opcode == 0x02 ? ControlKind.Block : ControlKind.Loop, blockType, baseOffset + start);
                     goto Reload;
                 }
 
                 case 0x05: // Else
+                {
+                    // Fast when the if's results are exactly on top of its height: then the frame turns into the else
+                    // frame in place, with the parameters pushed again.
+                    ref ControlFrame frame = ref _frames[_frameCount - 1];
+                    var results = frame.Results;
+                    var parameters = frame.Params;
+                    if (frame.Kind == ControlKind.If && sp - results.Length == frame.Height && TopIs(stack, sp, floor, results) &&
+                        frame.Height + parameters.Length <= stack.Length)
+                    {
+                        sp = frame.Height;
+                        parameters.CopyTo(stack, sp);
+                        sp += parameters.Length;
+                        frame.Kind = ControlKind.Else;
+                        frame.Unreachable = false;
+                        _floor = floor = frame.Height;
+                        _polymorphic = false;
+                        continue;
+                    }
                     _operandCount = sp;
                     ValidateElse(baseOffset + start);
                     goto Reload;
+                }
 
                 case 0x0B: // End
                 {
