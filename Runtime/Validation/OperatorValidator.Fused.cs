@@ -11,7 +11,8 @@ namespace Sharptime.Validation;
 /// </summary>
 internal sealed partial class OperatorValidator
 {
-    // Fused kinds (low byte of an entry of Shapes).
+    // Fused kinds (low byte of an entry of Shapes). The loop dispatches on the opcode byte itself; the kinds of the
+    // grouped cases (unary, binary, load, store) are checked there, the others name the operator's case.
     private const byte KSlow = 0;
     private const byte KUnreachable = 1;
     private const byte KNop = 2;
@@ -64,7 +65,8 @@ internal sealed partial class OperatorValidator
 
         // Every fast case checks everything first and changes nothing before it may go to Slow, which decodes and
         // validates the operator again from its start on the general path (which then raises the right error).
-        // Only frame-changing operators can end the function; they all go through Reload, which checks.
+        // Only end can finish the function: its fast case checks, and the helpers and the general path return
+        // through Reload, which checks.
         if (_frameCount == 0) goto Done;
         while (true)
         {
