@@ -80,6 +80,15 @@ internal sealed class LocalTypes
         return TryGetTypeSlow(index, out type);
     }
 
+    /// <summary>The type of local <paramref name="index"/>, or 0 (not a value type) when there is no such local.</summary>
+    /// <remarks>For hot callers: a plain return value instead of an out parameter stays in a register.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ValType TypeOrZero(uint index)
+    {
+        if (index < FlatLimit && index < Count) return _flat[index];
+        return TryGetTypeSlow(index, out var type) ? type : 0;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryGetTypeSlow(uint index, out ValType type)
     {

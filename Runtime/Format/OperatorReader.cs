@@ -59,8 +59,18 @@ internal ref struct OperatorReader
             endsModule: offset + length == all.Length);
     }
 
-    /// <summary>Position relative to the start of the code.</summary>
-    public readonly int Position => _reader.Position;
+    /// <summary>Position relative to the start of the code. Setting it lets a fused decoder hand an operator back to <see cref="Read"/>.</summary>
+    public int Position
+    {
+        readonly get => _reader.Position;
+        set => _reader.Position = value;
+    }
+
+    /// <summary>The whole code being decoded (<see cref="Position"/> indexes it).</summary>
+    public readonly ReadOnlySpan<byte> Code => _reader.Data;
+
+    /// <summary>Absolute module offset of <see cref="Code"/>[0].</summary>
+    public readonly int BaseOffset => _reader.BaseOffset;
 
     /// <summary>Absolute module offset of the next byte.</summary>
     public readonly int Offset => _reader.Offset;

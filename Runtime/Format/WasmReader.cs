@@ -56,6 +56,9 @@ internal ref struct WasmReader
     /// <summary>Absolute offset in the module of the span's first byte.</summary>
     public readonly int BaseOffset => _baseOffset;
 
+    /// <summary>The whole span (for readers that keep their position in a local and write it back through <see cref="Position"/>).</summary>
+    public readonly ReadOnlySpan<byte> Data => _data;
+
     /// <summary>Length of the whole span.</summary>
     public readonly int Length => _data.Length;
 

@@ -25,6 +25,15 @@ internal static class FunctionBodyValidator
     /// <summary>Same as <see cref="Validate(ModuleInfo, int)"/> with caller-owned (reusable) state.</summary>
     public static void Validate(ModuleInfo module, int definedIndex, OperatorValidator validator, LocalTypes locals)
     {
+        var reader = Begin(module, definedIndex, validator, locals);
+        // The fused loop: the same result as Read + Validate per operator (see ValidateGeneral), with one dispatch per operator.
+        validator.ValidateFunctionBody(ref reader);
+        reader.EnsureAtEnd();
+    }
+
+    /// <summary>Checks the function's type, reads its locals and starts <paramref name="validator"/> on it.</summary>
+    private static OperatorReader Begin(ModuleInfo module, int definedIndex, OperatorValidator validator, LocalTypes locals)
+    {
         int functionIndex = module.ImportedFunctionCount + definedIndex;
         var body = module.FunctionBodies[definedIndex];
         if ((uint)functionIndex >= (uint)module.FunctionTypeIndices.Count)
@@ -38,6 +47,17 @@ internal static class FunctionBodyValidator
         reader.ReadLocalDeclarations(locals);
 
         validator.BeginFunction(module, functionIndex, locals);
+        return reader;
+    }
+
+    /// <summary>
+    /// <see cref="Validate(ModuleInfo, int, OperatorValidator, LocalTypes)"/> through the general per-operator API
+    /// (<see cref="OperatorReader.Read"/> then <see cref="OperatorValidator.Validate"/>), as a compiler drives it.
+    /// The fused path must agree with it exactly; tests compare the two.
+    /// </summary>
+    public static void ValidateGeneral(ModuleInfo module, int definedIndex, OperatorValidator validator, LocalTypes locals)
+    {
+        var reader = Begin(module, definedIndex, validator, locals);
         while (!validator.IsFunctionEnded)
         {
             // Read reports a missing final end when the bytes run out first.

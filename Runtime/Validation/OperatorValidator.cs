@@ -53,7 +53,7 @@ internal struct ControlFrame
 /// A compiler looks at the stacks before calling <see cref="Validate"/> (e.g. the operand type that drop or an untyped
 /// select consumes) and after it (what the operator pushed).
 /// </remarks>
-internal sealed class OperatorValidator
+internal sealed partial class OperatorValidator
 {
     /// <summary>The type of an operand of unreachable code that could be any type (the spec's "Unknown"/bottom).</summary>
     public const ValType Unknown = 0;
@@ -232,72 +232,44 @@ internal sealed class OperatorValidator
                 break;
 
             case Opcode.Block:
-            case Opcode.Loop:
-            {
-                ResolveBlockType(op.BlockType, offset, out var parameters, out var results);
-                PopAll(parameters, offset);
-                PushFrame(op.Opcode == Opcode.Block ? ControlKind.Block : ControlKind.Loop, parameters, results, offset);
+                ValidateBlock(ControlKind.Block, op.BlockType, offset);
                 break;
-            }
+
+            case Opcode.Loop:
+                ValidateBlock(ControlKind.Loop, op.BlockType, offset);
+                break;
 
             case Opcode.If:
-            {
-                ResolveBlockType(op.BlockType, offset, out var parameters, out var results);
-                PopExpected(ValType.I32, offset);
-                PopAll(parameters, offset);
-                PushFrame(ControlKind.If, parameters, results, offset);
+                ValidateIf(op.BlockType, offset);
                 break;
-            }
 
             case Opcode.Else:
-            {
-                // In the binary format an else outside an if does not even decode.
-                if (_frames[_frameCount - 1].Kind != ControlKind.If) throw new MalformedModuleException(EndExpected, offset);
-                ControlFrame frame = PopFrame(offset);
-                PushFrame(ControlKind.Else, frame.Params, frame.Results, frame.Offset);
+                ValidateElse(offset);
                 break;
-            }
 
             case Opcode.End:
-            {
-                ControlFrame frame = PopFrame(offset);
-                // An if without else has an implicit empty else, which must turn the parameters into the results.
-                if (frame.Kind == ControlKind.If && !frame.Params.AsSpan().SequenceEqual(frame.Results))
-                    ThrowInvalid($"{TypeMismatch}: if without else must produce its parameters as results", offset);
-                if (_frameCount > 0) PushAll(frame.Results);
+                ValidateEnd(offset);
                 break;
-            }
 
             case Opcode.Br:
-                PopAll(Label(op.Index, offset).LabelTypes, offset);
-                SetUnreachable();
+                ValidateBr(op.Index, offset);
                 break;
 
             case Opcode.BrIf:
-            {
-                PopExpected(ValType.I32, offset);
-                var types = Label(op.Index, offset).LabelTypes;
-                PopAll(types, offset);
-                PushAll(types);
+                ValidateBrIf(op.Index, offset);
                 break;
-            }
 
             case Opcode.BrTable:
                 ValidateBrTable(in op);
                 break;
 
             case Opcode.Return:
-                PopAll(_frames[0].Results, offset);
-                SetUnreachable();
+                ValidateReturn(offset);
                 break;
 
             case Opcode.Call:
-            {
-                var type = FunctionTypeOf(_module, op.Index, offset);
-                PopAll(type.Params, offset);
-                PushAll(type.Results);
+                ValidateCall(op.Index, offset);
                 break;
-            }
 
             case Opcode.CallIndirect:
             {
@@ -316,17 +288,8 @@ internal sealed class OperatorValidator
                 break;
 
             case Opcode.Select:
-            {
-                PopExpected(ValType.I32, offset);
-                ValType t1 = PopAny(offset);
-                ValType t2 = PopAny(offset);
-                // Untyped select only takes numeric or vector operands.
-                if (!((IsNumeric(t1) && IsNumeric(t2)) || (IsVector(t1) && IsVector(t2))))
-                    ThrowInvalid($"{TypeMismatch}: select without a type needs numeric or vector operands", offset);
-                if (t1 != t2 && t1 != Unknown && t2 != Unknown) ThrowMismatch(t2, t1, offset);
-                Push(t1 == Unknown ? t2 : t1);
+                ValidateSelect(offset);
                 break;
-            }
 
             case Opcode.SelectTyped:
             {
@@ -360,12 +323,8 @@ internal sealed class OperatorValidator
                 break;
 
             case Opcode.GlobalSet:
-            {
-                var global = Global(op.Index, offset);
-                if (!global.Mutable) ThrowInvalid("global is immutable", offset);
-                PopExpected(global.Type, offset);
+                ValidateGlobalSet(op.Index, offset);
                 break;
-            }
 
             case Opcode.TableGet:
             {
@@ -423,6 +382,97 @@ internal sealed class OperatorValidator
                 // Every operator without a fixed signature is handled above; reaching here is a table error.
                 throw new InvalidOperationException($"operator {op.Info.Name} has no signature and no special typing rule");
         }
+    }
+
+    // Typing rules shared by ValidateSpecial and the fused decoder (OperatorValidator.Fused.cs). Not inlined, so the
+    // fused loop stays small enough to keep its state in registers.
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateBlock(ControlKind kind, BlockType blockType, int offset)
+    {
+        ResolveBlockType(blockType, offset, out var parameters, out var results);
+        PopAll(parameters, offset);
+        PushFrame(kind, parameters, results, offset);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateIf(BlockType blockType, int offset)
+    {
+        ResolveBlockType(blockType, offset, out var parameters, out var results);
+        PopExpected(ValType.I32, offset);
+        PopAll(parameters, offset);
+        PushFrame(ControlKind.If, parameters, results, offset);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateElse(int offset)
+    {
+        // In the binary format an else outside an if does not even decode.
+        if (_frames[_frameCount - 1].Kind != ControlKind.If) throw new MalformedModuleException(EndExpected, offset);
+        ControlFrame frame = PopFrame(offset);
+        PushFrame(ControlKind.Else, frame.Params, frame.Results, frame.Offset);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateEnd(int offset)
+    {
+        ControlFrame frame = PopFrame(offset);
+        // An if without else has an implicit empty else, which must turn the parameters into the results.
+        if (frame.Kind == ControlKind.If && !frame.Params.AsSpan().SequenceEqual(frame.Results))
+            ThrowInvalid($"{TypeMismatch}: if without else must produce its parameters as results", offset);
+        if (_frameCount > 0) PushAll(frame.Results);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateBr(uint label, int offset)
+    {
+        PopAll(Label(label, offset).LabelTypes, offset);
+        SetUnreachable();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateBrIf(uint label, int offset)
+    {
+        PopExpected(ValType.I32, offset);
+        var types = Label(label, offset).LabelTypes;
+        PopAll(types, offset);
+        PushAll(types);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateReturn(int offset)
+    {
+        PopAll(_frames[0].Results, offset);
+        SetUnreachable();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateCall(uint functionIndex, int offset)
+    {
+        var type = FunctionTypeOf(_module, functionIndex, offset);
+        PopAll(type.Params, offset);
+        PushAll(type.Results);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateSelect(int offset)
+    {
+        PopExpected(ValType.I32, offset);
+        ValType t1 = PopAny(offset);
+        ValType t2 = PopAny(offset);
+        // Untyped select only takes numeric or vector operands.
+        if (!((IsNumeric(t1) && IsNumeric(t2)) || (IsVector(t1) && IsVector(t2))))
+            ThrowInvalid($"{TypeMismatch}: select without a type needs numeric or vector operands", offset);
+        if (t1 != t2 && t1 != Unknown && t2 != Unknown) ThrowMismatch(t2, t1, offset);
+        Push(t1 == Unknown ? t2 : t1);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ValidateGlobalSet(uint index, int offset)
+    {
+        var global = Global(index, offset);
+        if (!global.Mutable) ThrowInvalid("global is immutable", offset);
+        PopExpected(global.Type, offset);
     }
 
     private void ValidateBrTable(in Operator op)
