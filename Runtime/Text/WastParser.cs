@@ -4,23 +4,15 @@ using Sharptime.Format;
 namespace Sharptime.Text;
 
 /// <summary>Reads a <c>.wast</c> script into <see cref="WastCommand"/>s, leaving modules unencoded.</summary>
-internal sealed class WastParser
+internal sealed class WastParser : TokenParser
 {
-    private readonly string _src;
-    private readonly string? _file;
-    private readonly List<Token> _t;
-    private readonly List<byte[]> _strings;
-    private int _p;
 
     private readonly Lexer _lexer;
 
     private WastParser(string src, string? file, Lexer lex)
+        : base(src, file, lex.Tokens, lex.Strings, 0)
     {
         _lexer = lex;
-        _src = src;
-        _file = file;
-        _t = lex.Tokens;
-        _strings = lex.Strings;
     }
 
     public static WastScript Parse(string text, string? fileName)
@@ -30,24 +22,6 @@ internal sealed class WastParser
         return new WastScript(fileName, parser.Commands());
     }
 
-    private Token Peek(int k = 0)
-    {
-        int i = _p + k;
-        return i < _t.Count ? _t[i] : _t[^1];
-    }
-
-    private Token Next()
-    {
-        var t = Peek();
-        if (_p < _t.Count - 1) _p++;
-        return t;
-    }
-
-    private ReadOnlySpan<char> Text(Token t) => _src.AsSpan(t.Start, t.Length);
-
-    private bool IsKeyword(Token t, string kw) => t.Kind == TokenKind.Keyword && Text(t).SequenceEqual(kw);
-
-    private MalformedModuleException Error(Token t, string reason) => new(reason, _file, t.Line, t.Column);
 
     private MalformedModuleException Unexpected(Token t) => t.Kind switch
     {

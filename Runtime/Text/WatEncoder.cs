@@ -50,15 +50,10 @@ internal sealed class IndexSpace
 /// Two passes: the first binds every identifier of every index space (so uses may precede definitions),
 /// the second encodes fields in text order, creating implicit types for inline type uses as it meets them.
 /// </summary>
-internal sealed partial class WatEncoder
+internal sealed partial class WatEncoder : TokenParser
 {
     private const int MaxNesting = 1000;
 
-    private readonly string _src;
-    private readonly string? _file;
-    private readonly List<Token> _t;
-    private readonly List<byte[]> _strings;
-    private int _p;
 
     private readonly List<FuncSig> _types = new();
     private readonly Dictionary<string, uint> _typeIds = new(StringComparer.Ordinal);
@@ -95,12 +90,8 @@ internal sealed partial class WatEncoder
     private readonly List<(uint Func, List<(uint Index, string Name)> Locals)> _localNames = new();
 
     private WatEncoder(string src, string? file, List<Token> tokens, List<byte[]> strings, int start)
+        : base(src, file, tokens, strings, start)
     {
-        _src = src;
-        _file = file;
-        _t = tokens;
-        _strings = strings;
-        _p = start;
     }
 
     /// <summary>
@@ -136,27 +127,8 @@ internal sealed partial class WatEncoder
     // ----------------------------------------------------------------------------------------------
     // Token helpers
 
-    private Token Peek(int k = 0)
-    {
-        int i = _p + k;
-        return i < _t.Count ? _t[i] : _t[^1];
-    }
-
-    private Token Next()
-    {
-        var t = Peek();
-        if (_p < _t.Count - 1) _p++;
-        return t;
-    }
-
-    private ReadOnlySpan<char> Text(Token t) => _src.AsSpan(t.Start, t.Length);
-
-    private bool IsKeyword(Token t, string kw) => t.Kind == TokenKind.Keyword && Text(t).SequenceEqual(kw);
-
     /// <summary>True when the next tokens are <c>( kw</c>.</summary>
     private bool AtField(string kw) => Peek().Kind == TokenKind.LParen && IsKeyword(Peek(1), kw);
-
-    private MalformedModuleException Error(Token t, string reason) => new(reason, _file, t.Line, t.Column);
 
     private MalformedModuleException Unexpected(Token t) => t.Kind switch
     {

@@ -1,3 +1,4 @@
+using Sharptime.Tests.Shared;
 using System.Text;
 using Sharptime.Format;
 
@@ -16,7 +17,7 @@ internal static class ModuleNormalizer
     {
         var module = ModuleParser.Parse(bytes);
         var text = new StringBuilder();
-        foreach (var (id, start, length) in Sections(bytes))
+        foreach (var (id, start, end) in WasmSections.Enumerate(bytes))
         {
             switch (id)
             {
@@ -30,7 +31,7 @@ internal static class ModuleNormalizer
                     AppendCode(text, module);
                     break;
                 default:
-                    text.Append($"section {id}: {Convert.ToHexString(bytes, start, length)}\n");
+                    text.Append($"section {id}: {Convert.ToHexString(bytes, start, end - start)}\n");
                     break;
             }
         }
@@ -98,24 +99,5 @@ internal static class ModuleNormalizer
         var type = module.Types[(int)typeIndex];
         if (type.Params.Length != 0 || type.Results.Length > 1) return null;
         return type.Results.Length == 0 ? "40" : $"{(byte)type.Results[0]:X2}";
-    }
-
-    private static IEnumerable<(byte Id, int Start, int Length)> Sections(byte[] module)
-    {
-        int pos = 8;
-        while (pos < module.Length)
-        {
-            int start = pos;
-            byte id = module[pos++];
-            uint size = 0;
-            for (int shift = 0; ; shift += 7)
-            {
-                byte b = module[pos++];
-                size |= (uint)(b & 0x7F) << shift;
-                if ((b & 0x80) == 0) break;
-            }
-            pos += (int)size;
-            yield return (id, start, pos - start);
-        }
     }
 }

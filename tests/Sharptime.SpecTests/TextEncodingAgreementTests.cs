@@ -39,7 +39,7 @@ public sealed class TextEncodingAgreementTests(ITestOutputHelper output)
                 if (!reference.TryGetValue(line, out var expected)) continue;
                 var ours = module.Encode();
                 compared++;
-                if (StripCustomSections(ours).AsSpan().SequenceEqual(StripCustomSections(expected)))
+                if (WasmSections.WithoutCustomSections(ours).AsSpan().SequenceEqual(WasmSections.WithoutCustomSections(expected)))
                 {
                     identical++;
                     continue;
@@ -85,32 +85,6 @@ public sealed class TextEncodingAgreementTests(ITestOutputHelper output)
             result[command.GetProperty("line").GetInt32()] = File.ReadAllBytes(Path.Combine(dir, file.GetString()!));
         }
         return result;
-    }
-
-    /// <summary>The module without its custom sections (id 0), re-framed byte for byte otherwise.</summary>
-    private static byte[] StripCustomSections(byte[] module)
-    {
-        var kept = new List<byte>(module.Length);
-        kept.AddRange(module.AsSpan(0, Math.Min(8, module.Length)).ToArray());
-        int pos = 8;
-        while (pos < module.Length)
-        {
-            int start = pos;
-            byte id = module[pos++];
-            uint size = 0;
-            int shift = 0;
-            while (pos < module.Length)
-            {
-                byte b = module[pos++];
-                size |= (uint)(b & 0x7F) << shift;
-                shift += 7;
-                if ((b & 0x80) == 0) break;
-            }
-            int end = (int)Math.Min((long)pos + size, module.Length);
-            if (id != 0) kept.AddRange(module.AsSpan(start, end - start).ToArray());
-            pos = end;
-        }
-        return [.. kept];
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0];

@@ -1,3 +1,4 @@
+using Sharptime.Tests.Shared;
 using Xunit.Abstractions;
 using Sharptime.Validation;
 
@@ -32,7 +33,9 @@ public sealed class BinaryMutationTests(ITestOutputHelper output)
     public void EveryPrefixEndingInsideASectionIsMalformed()
     {
         var module = MutationCorpus.BinaryModules[0];
-        var boundaries = SectionBoundaries(module);
+        // A prefix ending after the header or after a whole section is itself a complete module.
+        var boundaries = new HashSet<int> { 8 };
+        foreach (var (_, _, end) in WasmSections.Enumerate(module)) boundaries.Add(end);
         for (int length = 0; length < module.Length; length++)
         {
             if (boundaries.Contains(length)) continue;
@@ -40,26 +43,5 @@ public sealed class BinaryMutationTests(ITestOutputHelper output)
             var e = Record.Exception(() => WasmFrontEnd.DecodeAndValidate(prefix));
             Assert.True(e is MalformedModuleException, $"prefix of {length} bytes: expected MalformedModuleException, got {e?.GetType().Name ?? "success"}: {e}");
         }
-    }
-
-    /// <summary>Lengths at which a prefix is itself a complete module: after the header and after each section.</summary>
-    private static HashSet<int> SectionBoundaries(byte[] module)
-    {
-        var boundaries = new HashSet<int> { 8 };
-        int pos = 8;
-        while (pos < module.Length)
-        {
-            pos++; // section id
-            uint size = 0;
-            for (int shift = 0; ; shift += 7)
-            {
-                byte b = module[pos++];
-                size |= (uint)(b & 0x7F) << shift;
-                if ((b & 0x80) == 0) break;
-            }
-            pos += (int)size;
-            boundaries.Add(pos);
-        }
-        return boundaries;
     }
 }
