@@ -15,13 +15,16 @@ internal sealed class SpecReport(string file)
     public int ValidatedNotInstantiated { get; set; }
     /// <summary>Commands that execute code (invoke, get, assert_return, ...): counted, not run, until the runtime exists.</summary>
     public int NotRun { get; set; }
+    /// <summary>Rejections whose message contains the spec's expected text (reported, not required).</summary>
+    public int SpecWording { get; set; }
     public List<string> Failures { get; } = [];
 
     public int Judged => ModulesAccepted + MalformedJudged + InvalidJudged + ValidatedNotInstantiated;
 
     public string Summary() =>
         $"{File}: {ModulesAccepted} modules accepted, {MalformedJudged} assert_malformed, {InvalidJudged} assert_invalid, " +
-        $"{ValidatedNotInstantiated} link/instantiate modules validated, {NotRun} commands not run, {Failures.Count} failures";
+        $"{ValidatedNotInstantiated} link/instantiate modules validated, {NotRun} commands not run, {Failures.Count} failures, " +
+        $"{SpecWording} of {MalformedJudged + InvalidJudged} rejections in the spec's wording";
 
     public string Describe()
     {
@@ -104,8 +107,9 @@ internal static class SpecScriptRunner
             WasmFrontEnd.DecodeAndValidate(module.Encode());
             report.Failures.Add($"line {line} ({what} \"{expected}\"): module was accepted");
         }
-        catch (TException)
+        catch (TException e)
         {
+            if (e.Message.Contains(expected, StringComparison.Ordinal)) report.SpecWording++;
             if (typeof(TException) == typeof(MalformedModuleException)) report.MalformedJudged++;
             else report.InvalidJudged++;
         }
