@@ -476,6 +476,16 @@ public sealed class WitFunction
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    internal WitFunction Renamed(string name) => new WitFunction(name, Kind)
+    {
+        Resource = Resource,
+        IsAsync = IsAsync,
+        Params = Params,
+        Result = Result,
+        Docs = Docs,
+        Stability = Stability,
+    };
 }
 
 /// <summary>A named function parameter.</summary>

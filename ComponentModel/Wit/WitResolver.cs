@@ -796,7 +796,7 @@ public sealed class WitResolver
                 to.Add(new WitWorldItem(name, item.Kind)
                 {
                     Interface = item.Interface,
-                    Function = item.Function,
+                    Function = item.Function is not null && name != item.Name ? item.Function.Renamed(name) : item.Function,
                     Type = item.Type,
                     Docs = item.Docs,
                     Stability = item.Stability,
