@@ -777,8 +777,74 @@ public sealed class WitResolver
                     Merge(included.Exports, model.ExportList, exportNames, renames, include, "export", where);
                 }
             }
+            Elaborate(model);
             _worldsInProgress.Remove(model);
             _worldsDone.Add(model);
+        }
+
+        /// <summary>
+        /// Completes a world: every named interface that an imported item depends on (through <c>use</c>) is imported
+        /// before it, and every interface an exported interface depends on is imported unless it is exported too.
+        /// </summary>
+        private static void Elaborate(WitWorld world)
+        {
+            var imports = new List<WitWorldItem>();
+            var imported = new HashSet<WitInterface>();
+            var importNames = new HashSet<string>(StringComparer.Ordinal);
+            var exported = new HashSet<WitInterface>(world.ExportList.Where(e => e.IsInterfacePath).Select(e => e.Interface!));
+
+            void AddDependencies(WitInterface iface, HashSet<WitInterface> visiting)
+            {
+                if (!visiting.Add(iface)) return;
+                foreach (var dep in Dependencies(iface)) AddInterface(dep, visiting);
+            }
+
+            void AddInterface(WitInterface iface, HashSet<WitInterface> visiting)
+            {
+                if (imported.Contains(iface)) return;
+                AddDependencies(iface, visiting);
+                if (!imported.Add(iface)) return;
+                importNames.Add(iface.QualifiedName!);
+                imports.Add(new WitWorldItem(iface.QualifiedName!, WitWorldItemKind.Interface) { Interface = iface });
+            }
+
+            foreach (var item in world.ImportList)
+            {
+                var visiting = new HashSet<WitInterface>();
+                if (item.Kind == WitWorldItemKind.Interface)
+                {
+                    AddDependencies(item.Interface!, visiting);
+                    if (item.IsInterfacePath && !imported.Add(item.Interface!)) continue;
+                }
+                else if (item.Kind == WitWorldItemKind.Type && item.Type!.Kind == WitTypeDefKind.Use && item.Type.UsedType!.OwnerInterface is { Name: not null } owner)
+                {
+                    AddInterface(owner, visiting);
+                }
+                importNames.Add(item.Name);
+                imports.Add(item);
+            }
+            foreach (var item in world.ExportList)
+            {
+                if (item.Kind != WitWorldItemKind.Interface) continue;
+                foreach (var dep in Dependencies(item.Interface!))
+                {
+                    if (!exported.Contains(dep)) AddInterface(dep, new HashSet<WitInterface>());
+                }
+            }
+            world.ImportList.Clear();
+            world.ImportList.AddRange(imports);
+        }
+
+        /// <summary>The named interfaces an interface's <c>use</c>s refer to, in order.</summary>
+        private static IEnumerable<WitInterface> Dependencies(WitInterface iface)
+        {
+            var seen = new HashSet<WitInterface>();
+            foreach (var type in iface.TypeList)
+            {
+                if (type.Kind != WitTypeDefKind.Use) continue;
+                var owner = type.UsedType!.OwnerInterface;
+                if (owner is not null && owner.Name is not null && owner != iface && seen.Add(owner)) yield return owner;
+            }
         }
 
         private void Merge(IReadOnlyList<WitWorldItem> from, List<WitWorldItem> to, HashSet<string> names, Dictionary<string, string> renames, AstInclude include, string what, string where)

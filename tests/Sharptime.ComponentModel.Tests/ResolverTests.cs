@@ -171,4 +171,33 @@ public sealed class ResolverTests : IDisposable
     [Fact]
     public void FallibleConstructorIsAccepted() =>
         Assert.NotNull(TestWit.Single("package a:b;\ninterface i { resource r { constructor() -> result<r, string>; } }").Interfaces[0].FindType("r"));
+
+    [Fact]
+    public void ImportedInterfaceBringsTheInterfacesItUsesFirst()
+    {
+        var world = TestWit.Single("package a:b;\ninterface x { type t = u8; }\ninterface y { use x.{t}; }\nworld w { import y; }").FindWorld("w")!;
+        Assert.Equal(["a:b/x", "a:b/y"], world.Imports.Select(i => i.Name));
+    }
+
+    [Fact]
+    public void WorldUseImportsTheInterfaceOfTheType()
+    {
+        var world = TestWit.Single("package a:b;\ninterface x { type t = u8; }\nworld w { use x.{t}; }").FindWorld("w")!;
+        Assert.Equal(["a:b/x", "t"], world.Imports.Select(i => i.Name));
+    }
+
+    [Fact]
+    public void ExportedInterfaceImportsTheInterfacesItUsesUnlessExported()
+    {
+        var world = TestWit.Single("package a:b;\ninterface x { type t = u8; }\ninterface y { use x.{t}; }\ninterface z { use x.{t}; }\nworld w { export y; }\nworld v { export x; export z; }").FindWorld("w")!;
+        Assert.Equal(["a:b/x"], world.Imports.Select(i => i.Name));
+        Assert.Empty(TestWit.Single("package a:b;\ninterface x { type t = u8; }\ninterface z { use x.{t}; }\nworld v { export x; export z; }").FindWorld("v")!.Imports);
+    }
+
+    [Fact]
+    public void ExplicitImportAfterAnImplicitOneIsNotRepeated()
+    {
+        var world = TestWit.Single("package a:b;\ninterface x { type t = u8; }\ninterface y { use x.{t}; }\nworld w { import y; import x; }").FindWorld("w")!;
+        Assert.Equal(["a:b/x", "a:b/y"], world.Imports.Select(i => i.Name));
+    }
 }
