@@ -241,7 +241,7 @@ public sealed class WitWorldItem
 
     /// <summary>
     /// The item's name: the qualified interface name (e.g. <c>wasi:io/streams@0.2.0</c>) for an interface imported by
-    /// path, otherwise the plain name written in the world.
+    /// path, otherwise the plain name written in the world (also for <c>import name: some-interface;</c>).
     /// </summary>
     public string Name { get; }
 
@@ -617,6 +617,22 @@ public sealed class WitResultType : WitType
 
     /// <summary>The error payload, or null.</summary>
     public WitType? Error { get; }
+}
+
+/// <summary><c>map&lt;K, V&gt;</c>: a list of key-value pairs that bindings present as a dictionary.</summary>
+public sealed class WitMapType : WitType
+{
+    internal WitMapType(WitType key, WitType value)
+    {
+        Key = key;
+        Value = value;
+    }
+
+    /// <summary>The key type: an integer, <c>bool</c>, <c>char</c> or <c>string</c>.</summary>
+    public WitType Key { get; }
+
+    /// <summary>The value type.</summary>
+    public WitType Value { get; }
 }
 
 /// <summary><c>own&lt;R&gt;</c> or <c>borrow&lt;R&gt;</c>.</summary>

@@ -119,6 +119,11 @@ public static class WitPrinter
                     Gate(item.Stability);
                     Line($"{keyword} {InterfacePath(item.Interface!)};");
                     break;
+                case WitWorldItemKind.Interface when item.Interface!.Name is not null:
+                    Docs(item.Docs);
+                    Gate(item.Stability);
+                    Line($"{keyword} {Id(item.Name)}: {InterfacePath(item.Interface)};");
+                    break;
                 default:
                     Docs(item.Docs);
                     Gate(item.Stability);
@@ -250,6 +255,7 @@ public static class WitPrinter
             WitListType l => l.Length is null ? $"list<{Type(l.Element)}>" : $"list<{Type(l.Element)}, {l.Length.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}>",
             WitTupleType t => $"tuple<{string.Join(", ", t.Elements.Select(Type))}>",
             WitOptionType o => $"option<{Type(o.Some)}>",
+            WitMapType m => $"map<{Type(m.Key)}, {Type(m.Value)}>",
             WitResultType r => r.Ok is null && r.Error is null ? "result"
                 : r.Error is null ? $"result<{Type(r.Ok!)}>"
                 : r.Ok is null ? $"result<_, {Type(r.Error)}>"

@@ -303,7 +303,7 @@ public sealed class WitResolver
         {
             var package = new WitPackage(unit.Name) { Docs = unit.Docs };
             unit.Package = package;
-            var names = new Dictionary<string, WitPos>(StringComparer.Ordinal);
+            var names = new Dictionary<string, WitPos>(StringComparer.OrdinalIgnoreCase); // names are unique case-insensitively
             foreach (var (item, _) in unit.Items)
             {
                 if (!Enabled(item.Gate)) continue;
@@ -406,7 +406,7 @@ public sealed class WitResolver
         private sealed class Scope
         {
             public Dictionary<string, WitTypeDef> Types { get; } = new Dictionary<string, WitTypeDef>(StringComparer.Ordinal);
-            public HashSet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal);
+            public HashSet<string> Names { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         }
 
         private bool Declare(Scope scope, string name, WitPos pos, string where)
@@ -492,7 +492,7 @@ public sealed class WitResolver
 
         private void FillTypeDef(AstTypeDecl decl, WitTypeDef def, Scope scope)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             string What() => decl.Kind switch
             {
                 AstTypeDeclKind.Record => "field",
@@ -522,7 +522,7 @@ public sealed class WitResolver
                 case AstTypeDeclKind.Resource:
                 {
                     var functions = new List<WitFunction>();
-                    var names = new HashSet<string>(StringComparer.Ordinal);
+                    var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                     foreach (var f in decl.Functions)
                     {
                         if (!Enabled(f.Gate)) continue;
@@ -550,7 +550,7 @@ public sealed class WitResolver
                 Docs = ast.Docs,
                 Stability = ast.Gate.ToStability(),
             };
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             if (ast.Kind == WitFunctionKind.Method) seen.Add("self");
             var parameters = new List<WitParam>();
             foreach (var p in ast.Params)
@@ -583,6 +583,7 @@ public sealed class WitResolver
             AstOption o => FindBorrow(o.Some),
             AstTuple t => t.Elements.Select(FindBorrow).FirstOrDefault(p => p is not null),
             AstResult r => (r.Ok is null ? null : FindBorrow(r.Ok)) ?? (r.Err is null ? null : FindBorrow(r.Err)),
+            AstMap m => FindBorrow(m.Value),
             _ => null,
         };
 
@@ -612,6 +613,8 @@ public sealed class WitResolver
                     return new WitOptionType(ResolveType(o.Some, scope));
                 case AstResult r:
                     return new WitResultType(r.Ok is null ? null : ResolveType(r.Ok, scope), r.Err is null ? null : ResolveType(r.Err, scope));
+                case AstMap m:
+                    return new WitMapType(ResolveType(m.Key, scope), ResolveType(m.Value, scope));
                 case AstFuture f:
                     return new WitFutureType(f.Element is null ? null : ResolveType(f.Element, scope));
                 case AstStream s:
@@ -663,6 +666,7 @@ public sealed class WitResolver
             {
                 case WitNamedType n: return new[] { n.Definition };
                 case WitListType l: return NamedIn(l.Element);
+                case WitMapType m: return NamedIn(m.Value);
                 case WitOptionType o: return NamedIn(o.Some);
                 case WitTupleType t: return t.Elements.SelectMany(NamedIn);
                 case WitResultType r: return (r.Ok is null ? Enumerable.Empty<WitTypeDef>() : NamedIn(r.Ok)).Concat(r.Error is null ? Enumerable.Empty<WitTypeDef>() : NamedIn(r.Error));
@@ -717,8 +721,8 @@ public sealed class WitResolver
             foreach (var (decl, def) in pending) FillTypeDef(decl, def, scope);
             CheckTypeCycles(pending, scope);
 
-            var importNames = new HashSet<string>(scope.Names, StringComparer.Ordinal);
-            var exportNames = new HashSet<string>(StringComparer.Ordinal);
+            var importNames = new HashSet<string>(scope.Names, StringComparer.OrdinalIgnoreCase);
+            var exportNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var item in ast.Items)
             {
                 if (!Enabled(item.Gate)) continue;
@@ -735,7 +739,7 @@ public sealed class WitResolver
                         case AstExternKind.Path:
                         {
                             var iface = ResolveInterfacePath(ext.Path!, ast.File, unit);
-                            if (iface is not null) created = new WitWorldItem(iface.QualifiedName!, WitWorldItemKind.Interface) { Interface = iface };
+                            if (iface is not null) created = new WitWorldItem(ext.Name.Length > 0 ? ext.Name : iface.QualifiedName!, WitWorldItemKind.Interface) { Interface = iface };
                             break;
                         }
                         case AstExternKind.Interface:
@@ -755,7 +759,7 @@ public sealed class WitResolver
                     var names = ext.IsExport ? exportNames : importNames;
                     if (!names.Add(created.Name))
                     {
-                        Error(ext.Kind == AstExternKind.Path ? ext.Path!.Pos : ext.Func?.Pos ?? ext.Pos,
+                        Error(ext.Kind == AstExternKind.Path ? ext.NamePos ?? ext.Path!.Pos : ext.Func?.Pos ?? ext.NamePos ?? ext.Pos,
                             $"{(ext.IsExport ? "export" : "import")} `{created.Name}` is defined more than once in {where}");
                         continue;
                     }

@@ -184,4 +184,19 @@ public sealed class DiagnosticTests
         var e = Assert.Throws<WitException>(() => TestWit.Resolve("package a:b;\ninterface i {\n  f: func(x: one);\n  g: func() -> two;\n}"));
         Assert.Equal("t.wit:3:14: type `one` not defined\nt.wit:4:16: type `two` not defined", e.Message);
     }
+
+    [Fact] public void EmptyTupleIsRejected() =>
+        Check("package a:b;\ninterface i { type t = tuple<>; }", "2:30: expected a type, found `>`");
+
+    [Fact] public void MapKeyMustBeAPrimitiveOtherThanAFloat() =>
+        Check("package a:b;\ninterface i { type t = map<f32, u8>; }", "2:28: a map key must be an integer, `bool`, `char` or `string`");
+
+    [Fact] public void ControlCharactersAreRejectedEvenInComments() =>
+        Check("package a:b;\n// bell \u0007 here", "2:9: character U+0007 is not allowed in WIT text");
+
+    [Fact] public void BidirectionalOverridesAreRejectedInComments() =>
+        Check("package a:b;\n/* \u202E */", "2:4: character U+202E is not allowed in WIT text");
+
+    [Fact] public void ImportingAPackageInsteadOfAnInterfaceIsRejected() =>
+        Check("package a:b;\nworld w { import a:b; }", "2:21: expected `/`, found `;`");
 }

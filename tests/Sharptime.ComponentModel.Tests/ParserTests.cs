@@ -158,4 +158,15 @@ public sealed class ParserTests
     [Fact]
     public void CarriageReturnLineEndingsAreAccepted() =>
         Assert.Single(TestWit.Single("package a:b;\r\ninterface i {\r\n  f: func();\r\n}\r\n").Interfaces);
+
+    [Fact]
+    public void MapHasAKeyAndAValue()
+    {
+        var map = Assert.IsType<WitMapType>(AliasOf("map<string, list<u8>>"));
+        Assert.Equal("string", map.Key.ToString());
+        Assert.Equal("list<u8>", map.Value.ToString());
+    }
+
+    [Fact]
+    public void TupleAllowsATrailingComma() => Assert.Equal(2, Assert.IsType<WitTupleType>(AliasOf("tuple<u8, u8,>")).Elements.Count);
 }

@@ -85,8 +85,8 @@ public sealed class ResolverTests : IDisposable
     public void DepsFoldersAndFilesAreDependencyPackages()
     {
         Write("pkg/main.wit", "package a:main;\nworld w { import a:dir/i; import a:file/j; }");
-        Write("pkg/deps/dir/i.wit", "package a:dir;\ninterface i { use a:deeper/k.{t}; }");
-        Write("pkg/deps/dir/deps/deeper/k.wit", "package a:deeper;\ninterface k { type t = u8; }");
+        Write("pkg/deps/dir/i.wit", "package a:dir;\ninterface i { use a:other/k.{t}; }");
+        Write("pkg/deps/other/k.wit", "package a:other;\ninterface k { type t = u8; }");
         Write("pkg/deps/file.wit", "package a:file;\ninterface j {}");
         var resolution = WitLoader.Load(Path.Combine(_dir.FullName, "pkg"));
         Assert.Equal(["a:main"], resolution.Roots.Select(p => p.Name.ToString()));
@@ -199,5 +199,32 @@ public sealed class ResolverTests : IDisposable
     {
         var world = TestWit.Single("package a:b;\ninterface x { type t = u8; }\ninterface y { use x.{t}; }\nworld w { import y; import x; }").FindWorld("w")!;
         Assert.Equal(["a:b/x", "a:b/y"], world.Imports.Select(i => i.Name));
+    }
+
+    [Fact]
+    public void DependencyFoldersHaveNoDepsOfTheirOwn()
+    {
+        Write("pkg/main.wit", "package a:main;\nworld w { import a:dir/i; }");
+        Write("pkg/deps/dir/i.wit", "package a:dir;\ninterface i { use a:deeper/k.{t}; }");
+        Write("pkg/deps/dir/deps/deeper/k.wit", "package a:deeper;\ninterface k { type t = u8; }");
+        var e = Assert.Throws<WitException>(() => WitLoader.Load(Path.Combine(_dir.FullName, "pkg")));
+        Assert.Contains("package `a:deeper` not found", e.Message);
+    }
+
+    [Fact]
+    public void NamedImportOfAnInterfaceKeepsThePlainName()
+    {
+        var world = TestWit.Single("package a:b;\ninterface store { get: func(); }\nworld w { import primary: store; import secondary: store; export handler: store; }").FindWorld("w")!;
+        Assert.Equal(["primary", "secondary"], world.Imports.Select(i => i.Name));
+        Assert.All(world.Imports, i => Assert.Equal("a:b/store", i.Interface!.QualifiedName));
+        Assert.False(world.Imports[0].IsInterfacePath);
+        Assert.Equal("handler", Assert.Single(world.Exports).Name);
+    }
+
+    [Fact]
+    public void NamesAreUniqueIgnoringCase()
+    {
+        var e = Assert.Throws<WitException>(() => TestWit.Resolve("package a:b;\ninterface i { type T = u8; type t = u8; }"));
+        Assert.Contains("`t` is defined more than once in interface `i`", e.Message);
     }
 }

@@ -134,7 +134,10 @@ internal sealed class AstExtern : AstNode
     public bool IsExport;
     public AstExternKind Kind;
     public AstUsePath? Path;
+
+    /// <summary>The plain name (empty for <c>import use-path;</c>).</summary>
     public string Name = "";
+    public WitPos? NamePos;
     public AstFunc? Func;
     public AstInterface? Interface;
 }
@@ -181,6 +184,12 @@ internal sealed class AstHandle : AstType
 {
     public bool Borrow;
     public string Name = "";
+}
+
+internal sealed class AstMap : AstType
+{
+    public AstType Key = null!;
+    public AstType Value = null!;
 }
 
 internal sealed class AstFuture : AstType

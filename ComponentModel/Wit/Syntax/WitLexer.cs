@@ -52,7 +52,7 @@ internal static class WitLexer
     internal static readonly HashSet<string> Keywords = new HashSet<string>
     {
         "as", "async", "bool", "borrow", "char", "constructor", "enum", "error-context", "export", "f32", "f64",
-        "flags", "func", "future", "import", "include", "interface", "list", "option", "own", "package", "record",
+        "flags", "from", "func", "future", "import", "include", "interface", "list", "map", "option", "own", "package", "record",
         "resource", "result", "s16", "s32", "s64", "s8", "static", "stream", "string", "tuple", "type", "u16", "u32",
         "u64", "u8", "use", "variant", "with", "world",
     };
@@ -89,7 +89,11 @@ internal static class WitLexer
             if (c == '/' && i + 1 < text.Length && text[i + 1] == '/')
             {
                 int start = i;
-                while (i < text.Length && text[i] != '\n') i++;
+                while (i < text.Length && text[i] != '\n')
+                {
+                    CheckCommentChar(text[i], Pos(i));
+                    i++;
+                }
                 var comment = text.Substring(start, i - start);
                 if (comment.StartsWith("///", System.StringComparison.Ordinal) && !comment.StartsWith("////", System.StringComparison.Ordinal))
                 {
@@ -116,6 +120,7 @@ internal static class WitLexer
                         continue;
                     }
                     if (text[i] == '\n') { line++; lineStart = i + 1; }
+                    else CheckCommentChar(text[i], Pos(i));
                     i++;
                 }
                 var comment = text.Substring(start, i - start);
@@ -175,6 +180,13 @@ internal static class WitLexer
             var shown = c < ' ' || c > '~' ? $"U+{(int)c:X4}" : $"`{c}`";
             throw new WitSyntaxError(pos.Error($"unexpected character {shown}"));
         }
+    }
+
+    /// <summary>Control codes (other than tab and carriage return) and bidirectional overrides are not allowed anywhere.</summary>
+    private static void CheckCommentChar(char c, WitPos pos)
+    {
+        if ((c < ' ' && c != '\t' && c != '\r') || c == '\u007F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069'))
+            throw new WitSyntaxError(pos.Error($"character U+{(int)c:X4} is not allowed in WIT text"));
     }
 
     private static void AddBlockDocs(List<string> docs, string inner)

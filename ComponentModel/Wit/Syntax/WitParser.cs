@@ -440,12 +440,26 @@ internal sealed class WitParser
             {
                 Expect("<");
                 var tuple = new AstTuple { Pos = t.Pos };
-                while (!Eat(">"))
+                do
                 {
+                    if (Peek.IsSymbol(">") && tuple.Elements.Count > 0) break;
                     tuple.Elements.Add(ParseType(depth + 1));
-                    if (!Peek.IsSymbol(">")) Expect(",");
                 }
+                while (Eat(","));
+                Expect(">");
                 return tuple;
+            }
+            case "map":
+            {
+                Expect("<");
+                var keyToken = Peek;
+                var key = ParseType(depth + 1);
+                if (key is not AstPrimitive { Kind: not (WitPrimitiveKind.F32 or WitPrimitiveKind.F64 or WitPrimitiveKind.ErrorContext) })
+                    throw Fail(keyToken, "a map key must be an integer, `bool`, `char` or `string`");
+                Expect(",");
+                var map = new AstMap { Pos = t.Pos, Key = key, Value = ParseType(depth + 1) };
+                Expect(">");
+                return map;
             }
             case "option":
             {
@@ -549,14 +563,18 @@ internal sealed class WitParser
         }
     }
 
+    private static bool Adjacent(Token a, Token b) =>
+        a.Pos.Line == b.Pos.Line && a.Pos.Column + a.Text.Length + (a.Escaped ? 1 : 0) == b.Pos.Column;
+
     private AstExtern ParseExtern()
     {
         var kw = Next();
         var ext = new AstExtern { IsExport = kw.Text == "export", Pos = kw.Pos };
-        bool named = Peek.Kind == TokenKind.Id && PeekAt(1).IsSymbol(":") &&
-            ((PeekAt(2).IsKeyword("func") && PeekAt(3).IsSymbol("(")) ||
-             (PeekAt(2).IsKeyword("async") && PeekAt(3).IsKeyword("func")) ||
-             (PeekAt(2).IsKeyword("interface") && PeekAt(3).IsSymbol("{")));
+        // `import a:b/c;` is a path; `import name: ...` (func, interface, or a use-path) has a plain name.
+        // As in the spec, `a:b` written without spaces is a package name (so `import a:b;` is an error), `a: b` a plain name.
+        bool named = Peek.Kind == TokenKind.Id && PeekAt(1).IsSymbol(":") && !PeekAt(3).IsSymbol("/") &&
+            !(Adjacent(Peek, PeekAt(1)) && Adjacent(PeekAt(1), PeekAt(2)) && PeekAt(2).Kind == TokenKind.Id &&
+              !PeekAt(2).IsKeyword("func") && !PeekAt(2).IsKeyword("async") && !PeekAt(2).IsKeyword("interface"));
         if (!named)
         {
             ext.Kind = AstExternKind.Path;
@@ -566,7 +584,15 @@ internal sealed class WitParser
         }
         var nameToken = Peek;
         ext.Name = ExpectId();
+        ext.NamePos = nameToken.Pos;
         Expect(":");
+        if (!Peek.IsKeyword("interface") && !Peek.IsKeyword("func") && !Peek.IsKeyword("async"))
+        {
+            ext.Kind = AstExternKind.Path;
+            ext.Path = ParseUsePath();
+            Expect(";");
+            return ext;
+        }
         if (Peek.IsKeyword("interface"))
         {
             var ikw = Next();

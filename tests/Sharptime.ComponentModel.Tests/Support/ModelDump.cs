@@ -30,6 +30,7 @@ internal static class ModelDump
         sb.Append("    ").Append(dir).Append(' ').Append(item.Kind).Append(' ').Append(item.Name).Append(' ').Append(Stab(item.Stability))
             .Append(" docs=").Append(Q(item.Docs)).Append('\n');
         if (item.Interface is { Name: null } inline) Interface(sb, inline, "      ");
+        else if (item.Interface is not null && !item.IsInterfacePath) sb.Append("      implements ").Append(item.Interface.QualifiedName).Append('\n');
         else if (item.Interface is not null) sb.Append("      -> ").Append(item.Interface.QualifiedName).Append('\n');
         if (item.Function is not null) Function(sb, item.Function, "      ");
         if (item.Type is not null) TypeDef(sb, item.Type, "      ");
@@ -75,6 +76,7 @@ internal static class ModelDump
         WitListType l => "list(" + Type(l.Element) + (l.Length is null ? "" : ";" + l.Length) + ")",
         WitTupleType tu => "tuple(" + string.Join(",", tu.Elements.Select(Type)) + ")",
         WitOptionType o => "option(" + Type(o.Some) + ")",
+        WitMapType m => "map(" + Type(m.Key) + "," + Type(m.Value) + ")",
         WitResultType r => "result(" + (r.Ok is null ? "-" : Type(r.Ok)) + "," + (r.Error is null ? "-" : Type(r.Error)) + ")",
         WitHandleType h => (h.IsBorrow ? "borrow(" : "own(") + Ref(h.Resource) + ")",
         WitFutureType f => "future(" + (f.Element is null ? "-" : Type(f.Element)) + ")",
