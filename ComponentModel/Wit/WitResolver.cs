@@ -303,6 +303,8 @@ public sealed class WitResolver
         {
             var package = new WitPackage(unit.Name) { Docs = unit.Docs };
             unit.Package = package;
+            if (unit.Name.Version is null && FirstGate(unit) is AstGate gate)
+                Error(gate.Pos, $"package `{unit.Name}` uses feature gates, so it must have a version (`package {unit.Name}@x.y.z;`)");
             var names = new Dictionary<string, WitPos>(StringComparer.OrdinalIgnoreCase); // names are unique case-insensitively
             foreach (var (item, _) in unit.Items)
             {
@@ -333,6 +335,33 @@ public sealed class WitResolver
             var state = new Dictionary<string, int>();
             foreach (var name in unit.Interfaces.Keys.ToList()) VisitInterface(unit, name, state, new List<string>());
             foreach (var entry in unit.Worlds.Values) ResolveWorld(unit, entry.Ast, entry.Model);
+        }
+
+        private static AstGate? FirstGate(Unit unit)
+        {
+            AstGate? first = null;
+            void Consider(AstNode node)
+            {
+                if (!node.Gate.IsPresent) return;
+                var p = node.Gate.Pos;
+                if (first is null || p.File == first.Pos.File && (p.Line < first.Pos.Line || p.Line == first.Pos.Line && p.Column < first.Pos.Column))
+                    first = node.Gate;
+            }
+            void Walk(AstNode node)
+            {
+                Consider(node);
+                var children = node switch
+                {
+                    AstInterface i => i.Items,
+                    AstWorld w => w.Items,
+                    AstTypeDecl t => t.Functions.Cast<AstNode>(),
+                    AstExtern { Interface: not null } e => e.Interface.Items,
+                    _ => Enumerable.Empty<AstNode>(),
+                };
+                foreach (var child in children) Walk(child);
+            }
+            foreach (var (item, _) in unit.Items) Walk(item);
+            return first;
         }
 
         private void VisitInterface(Unit unit, string name, Dictionary<string, int> state, List<string> stack)

@@ -96,7 +96,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void WitEnablesUnstableFeaturesOnRequest()
     {
-        var wit = WriteFile("gated.wit", "package a:b;\n@unstable(feature = f)\ninterface i {}");
+        var wit = WriteFile("gated.wit", "package a:b@1.0.0;\n@unstable(feature = f)\ninterface i {}");
 
         var off = Run("wit", wit);
         var on = Run("wit", wit, "--features", "f");

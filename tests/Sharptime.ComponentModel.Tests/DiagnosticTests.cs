@@ -199,4 +199,10 @@ public sealed class DiagnosticTests
 
     [Fact] public void ImportingAPackageInsteadOfAnInterfaceIsRejected() =>
         Check("package a:b;\nworld w { import a:b; }", "2:21: expected `/`, found `;`");
+
+    [Fact] public void FeatureGatesNeedAVersionedPackage() =>
+        Check("package a:b;\ninterface i {\n  @since(version = 1.0.0)\n  f: func();\n}", "3:3: package `a:b` uses feature gates, so it must have a version (`package a:b@x.y.z;`)");
+
+    [Fact] public void DeprecatedMustBePairedWithSince() =>
+        Check("package a:b@1.0.0;\n@deprecated(version = 1.0.0)\ninterface i {}", "3:1: `@deprecated` must be paired with `@since`");
 }

@@ -6,7 +6,7 @@ namespace Sharptime.ComponentModel.Tests;
 public sealed class ParserTests
 {
     private static WitInterface Iface(string body, string name = "i") =>
-        TestWit.Single($"package a:b;\ninterface {name} {{\n{body}\n}}").FindInterface(name)!;
+        TestWit.Single($"package a:b@1.0.0;\ninterface {name} {{\n{body}\n}}").FindInterface(name)!;
 
     private static WitType AliasOf(string type) => Iface($"type t = {type};").FindType("t")!.AliasedType!;
 

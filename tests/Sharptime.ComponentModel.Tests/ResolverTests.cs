@@ -130,7 +130,7 @@ public sealed class ResolverTests : IDisposable
     [Fact]
     public void ReferencesToADroppedItemAreErrors()
     {
-        var e = Assert.Throws<WitException>(() => TestWit.Resolve("package a:b;\n@unstable(feature = f)\ninterface x { type t = u8; }\ninterface y { use x.{t}; }"));
+        var e = Assert.Throws<WitException>(() => TestWit.Resolve("package a:b@1.0.0;\n@unstable(feature = f)\ninterface x { type t = u8; }\ninterface y { use x.{t}; }"));
         Assert.Contains("interface `x` not found", e.Message);
     }
 

@@ -4,6 +4,9 @@ namespace Sharptime.ComponentModel.Wit.Syntax;
 
 internal sealed class AstGate
 {
+    /// <summary>Where the first attribute starts (meaningful only when one is present).</summary>
+    public WitPos Pos;
+    public bool IsPresent;
     public string? Since;
     public string? Unstable;
     public string? Deprecated;

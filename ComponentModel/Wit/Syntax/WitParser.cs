@@ -196,6 +196,8 @@ internal sealed class WitParser
         var gate = new AstGate();
         while (Peek.IsSymbol("@"))
         {
+            if (!gate.IsPresent) gate.Pos = Peek.Pos;
+            gate.IsPresent = true;
             Next();
             var attrToken = Peek;
             var attr = ExpectId("an attribute name");
@@ -224,6 +226,8 @@ internal sealed class WitParser
         }
         if (gate.Since is not null && gate.Unstable is not null)
             throw Fail(Peek, "an item cannot be both `@since` and `@unstable`");
+        if (gate.Deprecated is not null && gate.Since is null)
+            throw Fail(Peek, "`@deprecated` must be paired with `@since`");
         return gate;
     }
 
