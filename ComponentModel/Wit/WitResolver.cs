@@ -145,6 +145,9 @@ public sealed class WitResolver
 
     private sealed class Session
     {
+        /// <summary>Bounds the recursion through package, interface and world dependencies.</summary>
+        private const int MaxDepth = 500;
+
         private readonly WitOptions _options;
         private readonly List<Unit> _units;
         private readonly List<WitDiagnostic> _errors = new List<WitDiagnostic>();
@@ -225,6 +228,12 @@ public sealed class WitResolver
         {
             state.TryGetValue(unit, out var s);
             if (s == 2) return;
+            if (stack.Count > MaxDepth)
+            {
+                Error(unit.NameAst.Pos, $"packages depend on each other more than {MaxDepth} levels deep");
+                state[unit] = 2;
+                return;
+            }
             stack.Add(unit);
             state[unit] = 1;
             foreach (var (target, pos) in deps[unit])
@@ -303,6 +312,15 @@ public sealed class WitResolver
         {
             var package = new WitPackage(unit.Name) { Docs = unit.Docs };
             unit.Package = package;
+            foreach (var file in unit.Files)
+            {
+                var topNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var top in file.TopUses)
+                {
+                    if (Enabled(top.Gate) && !topNames.Add(top.LocalName))
+                        Error(top.Pos, $"`{top.LocalName}` is defined more than once by a top-level `use` in {file.Path}");
+                }
+            }
             if (unit.Name.Version is null && FirstGate(unit) is AstGate gate)
                 Error(gate.Pos, $"package `{unit.Name}` uses feature gates, so it must have a version (`package {unit.Name}@x.y.z;`)");
             var names = new Dictionary<string, WitPos>(StringComparer.OrdinalIgnoreCase); // names are unique case-insensitively
@@ -370,6 +388,12 @@ public sealed class WitResolver
             if (s == 2) return;
             var (ast, model) = unit.Interfaces[name];
             state[name] = 1;
+            if (stack.Count > MaxDepth)
+            {
+                Error(ast.Pos, $"interfaces depend on each other more than {MaxDepth} levels deep");
+                state[name] = 2;
+                return;
+            }
             stack.Add(name);
             foreach (var item in ast.Items)
             {
@@ -392,12 +416,12 @@ public sealed class WitResolver
         }
 
         /// <summary>The same-package interface a path names, or null when it names another package.</summary>
-        private string? LocalInterfaceName(AstUsePath path, AstFile file, Unit unit)
+        private string? LocalInterfaceName(AstUsePath path, AstFile file, Unit unit, bool viaTopUse = false)
         {
             if (path.Package is not null)
                 return path.Package.ToName().Equals(unit.Name) ? path.Name : null;
             foreach (var top in file.TopUses)
-                if (Enabled(top.Gate) && top.LocalName == path.Name) return LocalInterfaceName(top.Path, file, unit);
+                if (!viaTopUse && Enabled(top.Gate) && top.LocalName == path.Name) return LocalInterfaceName(top.Path, file, unit, viaTopUse: true);
             return path.Name;
         }
 
@@ -656,26 +680,28 @@ public sealed class WitResolver
         /// <summary>Reports types that contain themselves (other than through a handle).</summary>
         private void CheckTypeCycles(List<(AstTypeDecl Decl, WitTypeDef Def)> defs, Scope scope)
         {
-            var state = new Dictionary<WitTypeDef, int>();
-            var positions = defs.ToDictionary(d => d.Def, d => d.Decl.Pos);
+            // Only this scope's own definitions can form a cycle (used types come from interfaces resolved earlier).
+            // Iterative search, so long chains of definitions cannot overflow the stack.
+            var own = new HashSet<WitTypeDef>(defs.Select(d => d.Def));
             foreach (var (decl, def) in defs)
             {
-                if (Reaches(def, def, new HashSet<WitTypeDef>()))
-                    Error(decl.Pos, $"type `{decl.Name}` refers to itself");
-            }
-        }
-
-        private static bool Reaches(WitTypeDef from, WitTypeDef target, HashSet<WitTypeDef> visited)
-        {
-            foreach (var t in Children(from))
-            {
-                foreach (var named in NamedIn(t))
+                var visited = new HashSet<WitTypeDef>();
+                var work = new Stack<WitTypeDef>();
+                work.Push(def);
+                bool cycle = false;
+                while (work.Count > 0 && !cycle)
                 {
-                    if (named == target) return true;
-                    if (visited.Add(named) && Reaches(named, target, visited)) return true;
+                    foreach (var t in Children(work.Pop()))
+                    {
+                        foreach (var named in NamedIn(t))
+                        {
+                            if (named == def) cycle = true;
+                            else if (own.Contains(named) && visited.Add(named)) work.Push(named);
+                        }
+                    }
                 }
+                if (cycle) Error(decl.Pos, $"type `{decl.Name}` refers to itself");
             }
-            return false;
         }
 
         private static IEnumerable<WitType> Children(WitTypeDef def)
@@ -715,6 +741,11 @@ public sealed class WitResolver
             if (_worldsInProgress.Contains(entry.Model))
             {
                 Error(path.Pos, $"world `{entry.Model.Name}` includes itself");
+                return null;
+            }
+            if (_worldsInProgress.Count > MaxDepth)
+            {
+                Error(path.Pos, $"worlds include each other more than {MaxDepth} levels deep");
                 return null;
             }
             if (!_worldsDone.Contains(entry.Model)) ResolveWorld(target, entry.Ast, entry.Model);

@@ -205,4 +205,14 @@ public sealed class DiagnosticTests
 
     [Fact] public void DeprecatedMustBePairedWithSince() =>
         Check("package a:b@1.0.0;\n@deprecated(version = 1.0.0)\ninterface i {}", "3:1: `@deprecated` must be paired with `@since`");
+
+    [Fact] public void DuplicateTopLevelUse() =>
+        Check("package a:b;\ninterface i {}\ninterface j {}\nuse i as x;\nuse j as x;", "5:1: `x` is defined more than once by a top-level `use` in t.wit");
+
+    [Fact]
+    public void LongChainsOfDefinitionsAreReportedNotOverflowed()
+    {
+        var text = "package a:b;\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"interface i{i} {{ use i{i + 1}.{{t}}; }}\n")) + "interface i3000 { type t = u8; }";
+        Assert.Contains("interfaces depend on each other more than 500 levels deep", string.Join("\n", TestWit.Errors(text)));
+    }
 }

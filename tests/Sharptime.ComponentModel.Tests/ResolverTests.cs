@@ -227,4 +227,15 @@ public sealed class ResolverTests : IDisposable
         var e = Assert.Throws<WitException>(() => TestWit.Resolve("package a:b;\ninterface i { type T = u8; type t = u8; }"));
         Assert.Contains("`t` is defined more than once in interface `i`", e.Message);
     }
+
+    [Fact]
+    public void TopLevelUseThatNamesItselfResolvesToTheLocalInterface() =>
+        Assert.NotNull(TestWit.Single("package a:b;\nuse x as x;\ninterface x { type t = u8; }\ninterface y { use x.{t}; }").FindInterface("y")!.FindType("t"));
+
+    [Fact]
+    public void LongChainsOfTypeAliasesResolve()
+    {
+        var text = "package a:b;\ninterface i {\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"type t{i} = t{i + 1};\n")) + "type t3000 = u8;\n}";
+        Assert.Equal(3001, TestWit.Single(text).Interfaces[0].Types.Count);
+    }
 }
