@@ -18,6 +18,29 @@ public sealed class WitResolution
     /// <summary>The packages that were added directly (not found under a <c>deps/</c> folder), in the order added.</summary>
     public IReadOnlyList<WitPackage> Roots { get; }
 
+    /// <summary>
+    /// Selects a world the way WIT tooling conventionally does: with no name, the single world of the (last) root
+    /// package; with a plain name such as <c>command</c>, that world of the last root package; with a path such as
+    /// <c>wasi:cli/command@0.2.0</c> (or without the version when only one is present), that world of any package.
+    /// Returns null when there is no such world, or no single one.
+    /// </summary>
+    public WitWorld? FindWorld(string? name = null)
+    {
+        var root = Roots.Count > 0 ? Roots[Roots.Count - 1] : null;
+        if (name is null) return root is not null && root.Worlds.Count == 1 ? root.Worlds[0] : null;
+        int slash = name.IndexOf('/');
+        if (slash < 0) return root?.FindWorld(name);
+        var world = name.Substring(slash + 1);
+        var package = name.Substring(0, slash);
+        int at = world.IndexOf('@');
+        if (at >= 0)
+        {
+            package += world.Substring(at);
+            world = world.Substring(0, at);
+        }
+        return FindPackage(package)?.FindWorld(world);
+    }
+
     /// <summary>Finds a package by name, e.g. <c>wasi:io@0.2.0</c> or <c>wasi:io</c> (when only one version is present).</summary>
     public WitPackage? FindPackage(string name)
     {

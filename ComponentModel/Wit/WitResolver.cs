@@ -841,7 +841,7 @@ public sealed class WitResolver
                     Merge(included.Exports, model.ExportList, exportNames, renames, include, "export", where);
                 }
             }
-            Elaborate(model);
+            if (!Elaborate(model)) Error(ast.Pos, $"the interfaces of world `{ast.Name}` depend on each other more than {MaxDepth * 4} levels deep");
             _worldsInProgress.Remove(model);
             _worldsDone.Add(model);
         }
@@ -850,8 +850,10 @@ public sealed class WitResolver
         /// Completes a world: every named interface that an imported item depends on (through <c>use</c>) is imported
         /// before it, and every interface an exported interface depends on is imported unless it is exported too.
         /// </summary>
-        private static void Elaborate(WitWorld world)
+        /// <returns>False when the dependency chains are too deep to follow.</returns>
+        private static bool Elaborate(WitWorld world)
         {
+            bool tooDeep = false;
             var imports = new List<WitWorldItem>();
             var imported = new HashSet<WitInterface>();
             var importNames = new HashSet<string>(StringComparer.Ordinal);
@@ -859,6 +861,11 @@ public sealed class WitResolver
 
             void AddDependencies(WitInterface iface, HashSet<WitInterface> visiting)
             {
+                if (visiting.Count > MaxDepth * 4)
+                {
+                    tooDeep = true;
+                    return;
+                }
                 if (!visiting.Add(iface)) return;
                 foreach (var dep in Dependencies(iface)) AddInterface(dep, visiting);
             }
@@ -897,6 +904,7 @@ public sealed class WitResolver
             }
             world.ImportList.Clear();
             world.ImportList.AddRange(imports);
+            return !tooDeep;
         }
 
         /// <summary>The named interfaces an interface's <c>use</c>s refer to, in order.</summary>

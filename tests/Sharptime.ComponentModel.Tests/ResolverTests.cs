@@ -238,4 +238,12 @@ public sealed class ResolverTests : IDisposable
         var text = "package a:b;\ninterface i {\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"type t{i} = t{i + 1};\n")) + "type t3000 = u8;\n}";
         Assert.Equal(3001, TestWit.Single(text).Interfaces[0].Types.Count);
     }
+
+    [Fact]
+    public void WithoutANameTheSingleWorldOfTheRootIsSelected() =>
+        Assert.Equal("w", TestWit.Resolve("package a:b;\nworld w {}").FindWorld()!.Name);
+
+    [Fact]
+    public void WithoutANameNoWorldIsSelectedWhenThereAreSeveral() =>
+        Assert.Null(TestWit.Resolve("package a:b;\nworld w {}\nworld v {}").FindWorld());
 }

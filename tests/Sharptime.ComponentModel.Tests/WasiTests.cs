@@ -62,6 +62,16 @@ public sealed class WasiTests
         Assert.Contains(command.Exports, i => i.Name.StartsWith("wasi:cli/run@", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void WorldsAreSelectedByPathWithOrWithoutVersion()
+    {
+        var resolution = ResolveSet("wasi-0.2");
+        var cli = resolution.FindPackage("wasi:cli")!;
+        Assert.Same(cli.FindWorld("command"), resolution.FindWorld("wasi:cli/command"));
+        Assert.Same(cli.FindWorld("command"), resolution.FindWorld($"wasi:cli/command@{cli.Name.Version}"));
+        Assert.Null(resolution.FindWorld("wasi:cli/absent"));
+    }
+
     [WitPackageSetFact("wasi-0.3")]
     public void Wasi03PackagesResolveAndPrintBack()
     {
