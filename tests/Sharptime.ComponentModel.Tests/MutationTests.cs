@@ -40,6 +40,27 @@ public sealed class MutationTests
         }
     }
 
+    [Fact]
+    public void RandomTokenSequencesRaiseOnlyWitException()
+    {
+        var random = new Random(42);
+        for (int i = 0; i < 2000; i++)
+        {
+            var text = "package a:b@1.0.0;\n" + string.Join(" ", Enumerable.Range(0, random.Next(1, 60)).Select(_ => Fragments[random.Next(Fragments.Length)]));
+            try
+            {
+                WitPrinter.Print(WitResolver.ResolveText(text, "m.wit").Packages);
+            }
+            catch (WitException)
+            {
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"case {i} raised {e.GetType().Name}: {e.Message}\n--- input ---\n{text}");
+            }
+        }
+    }
+
     private static string Mutate(string text, Random random)
     {
         int edits = 1 + random.Next(3);
