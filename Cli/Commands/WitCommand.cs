@@ -3,7 +3,7 @@ using Sharptime.ComponentModel.Wit;
 
 namespace Sharptime.Cli.Commands;
 
-/// <summary><c>sharptime wit FILE|DIR</c>: parse and resolve WIT, print the resolved packages back as WIT.</summary>
+/// <summary><c>sharptime wit FILE|DIR [--deps PATH...]</c>: parse and resolve WIT, print the root packages back as WIT.</summary>
 internal static class WitCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -18,11 +18,17 @@ internal static class WitCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var allFeatures = new Option<bool>("--all-features") { Description = "Enable every @unstable feature." };
+        var deps = new Option<string[]>("--deps")
+        {
+            Description = "More packages (files or directories) the WIT may refer to; they are resolved but not printed.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("wit", "Resolve a WIT file or directory and print the result as WIT. Exit code 1 on errors, one line per problem.")
         {
             path,
             features,
             allFeatures,
+            deps,
         };
         command.SetAction(parse =>
         {
@@ -31,7 +37,10 @@ internal static class WitCommand
                 options.Features.Add(feature);
             try
             {
-                var resolution = WitLoader.Load(parse.GetValue(path)!, options);
+                var resolver = new WitResolver(options);
+                resolver.AddPath(parse.GetValue(path)!);
+                foreach (var dep in parse.GetValue(deps) ?? []) resolver.AddPath(dep, isDependency: true);
+                var resolution = resolver.Resolve();
                 var roots = resolution.Roots;
                 output.Write(roots.Count == 1 ? WitPrinter.Print(roots[0]) : WitPrinter.Print(roots));
                 return 0;

@@ -95,8 +95,17 @@ public static class WitPrinter
                 Gate(world.Stability);
                 Line($"world {Id(world.Name)} {{");
                 Indent++;
-                foreach (var item in world.Imports) WorldItem("import", item);
-                foreach (var item in world.Exports) WorldItem("export", item);
+                StartBody();
+                foreach (var item in world.Imports)
+                {
+                    Separate(IsCompact(item));
+                    WorldItem("import", item);
+                }
+                foreach (var item in world.Exports)
+                {
+                    Separate(IsCompact(item));
+                    WorldItem("export", item);
+                }
                 Indent--;
                 Line("}");
             }
@@ -132,6 +141,8 @@ public static class WitPrinter
                     InterfaceItems(item.Interface!);
                     Indent--;
                     Line("}");
+                    _firstInBody = false;
+                    _previousCompact = false;
                     break;
             }
         }
@@ -143,11 +154,41 @@ public static class WitPrinter
             return $"{Id(p.Namespace)}:{Id(p.Name)}/{Id(iface.Name!)}" + (p.Version is null ? "" : "@" + p.Version);
         }
 
+        private bool _firstInBody;
+        private bool _previousCompact;
+
+        private void StartBody() => _firstInBody = true;
+
+        /// <summary>Separates items with a blank line, except runs of one-line items without docs.</summary>
+        private void Separate(bool compact)
+        {
+            if (!_firstInBody && !(compact && _previousCompact)) Line("");
+            _firstInBody = false;
+            _previousCompact = compact;
+        }
+
+        private static bool IsCompact(WitTypeDef def) =>
+            def.Docs is null && (def.Kind is WitTypeDefKind.Use or WitTypeDefKind.Alias ||
+                                 def.Kind == WitTypeDefKind.Resource && !def.HasBody && def.ResourceFunctions.Count == 0);
+
+        private static bool IsCompact(WitWorldItem item) => item.Kind switch
+        {
+            WitWorldItemKind.Type => IsCompact(item.Type!),
+            WitWorldItemKind.Interface => item.Docs is null && item.Interface!.Name is not null,
+            _ => item.Docs is null,
+        };
+
         private void InterfaceItems(WitInterface iface)
         {
-            foreach (var type in iface.Types) TypeDef(type);
+            StartBody();
+            foreach (var type in iface.Types)
+            {
+                Separate(IsCompact(type));
+                TypeDef(type);
+            }
             foreach (var func in iface.Functions)
             {
+                Separate(func.Docs is null);
                 Docs(func.Docs);
                 Gate(func.Stability);
                 Line($"{Id(func.Name)}: {FuncSignature(func)};");

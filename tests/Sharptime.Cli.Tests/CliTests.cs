@@ -104,4 +104,18 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("interface i", off.Output);
         Assert.Contains("interface i", on.Output);
     }
+
+    [Fact]
+    public void WitResolvesAgainstDependencyPackagesWithoutPrintingThem()
+    {
+        var app = WriteFile("app.wit", "package a:app;\ninterface i { use a:lib/types.{t}; }");
+        var lib = WriteFile("lib.wit", "package a:lib;\ninterface types { type t = u8; }");
+
+        var (exit, output, error) = Run("wit", app, "--deps", lib);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("use a:lib/types.{t};", output);
+        Assert.DoesNotContain("package a:lib", output);
+    }
 }
