@@ -25,9 +25,15 @@ internal static class WitDirectory
     }
 
     /// <summary>The shared WIT folder; throws with an explanation of where it was looked for when absent.</summary>
-    public static string Require() => Path ?? throw new DirectoryNotFoundException(
-        $"The shared WIT packages were not found. Set {EnvironmentVariable} to the folder holding wasi-0.2/, or place " +
-        $"them at ../shared/wit next to the checkout (searched upwards from {AppContext.BaseDirectory}).");
+    public static string Require()
+    {
+        if (Path is string found) return found;
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        throw new DirectoryNotFoundException(string.IsNullOrEmpty(fromEnvironment)
+            ? $"The shared WIT packages were not found. Set {EnvironmentVariable} to the folder holding wasi-0.2/, or place " +
+              $"them at ../shared/wit next to the checkout (searched upwards from {AppContext.BaseDirectory})."
+            : $"The shared WIT packages were not found: {EnvironmentVariable} is set to '{fromEnvironment}', which is not a folder.");
+    }
 
     /// <summary>The package folders (<c>NAME/wit</c>) of one set, e.g. <c>wasi-0.2</c>; empty when none.</summary>
     public static IReadOnlyList<string> PackageDirectories(string set)
