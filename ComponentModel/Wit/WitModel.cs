@@ -369,19 +369,30 @@ public sealed class WitTypeDef
     /// <summary>The original definition (for <see cref="WitTypeDefKind.Use"/>), itself possibly another use.</summary>
     public WitTypeDef? UsedType { get; internal set; }
 
-    /// <summary>Follows <c>use</c>s and aliases of named types to the definition that gives this type its shape.</summary>
+    /// <summary>
+    /// Follows <c>use</c>s and aliases of named types to the definition that gives this type its shape. (Alias cycles,
+    /// which resolution reports as errors, stop at the first repeated definition.)
+    /// </summary>
     public WitTypeDef Definition
     {
         get
         {
             var current = this;
-            for (int guard = 0; guard < 10_000; guard++)
+            HashSet<WitTypeDef>? seen = null;
+            for (int steps = 0; ; steps++)
             {
-                if (current.Kind == WitTypeDefKind.Use && current.UsedType is not null) current = current.UsedType;
-                else if (current.Kind == WitTypeDefKind.Alias && current.AliasedType is WitNamedType named) current = named.Definition;
-                else break;
+                WitTypeDef? next =
+                    current.Kind == WitTypeDefKind.Use ? current.UsedType
+                    : current.Kind == WitTypeDefKind.Alias && current.AliasedType is WitNamedType named ? named.Definition
+                    : null;
+                if (next is null) return current;
+                if (steps >= 64)
+                {
+                    seen ??= new HashSet<WitTypeDef>();
+                    if (!seen.Add(current)) return current;
+                }
+                current = next;
             }
-            return current;
         }
     }
 

@@ -617,6 +617,8 @@ public sealed class WitResolver
                 func.Result = ResolveType(ast.Result, scope);
                 var borrowPos = FindBorrow(ast.Result);
                 if (borrowPos is WitPos bp) Error(bp, $"function `{ast.Name}` cannot return a borrowed handle");
+                else if (ContainsBorrow(func.Result, new HashSet<WitTypeDef>()))
+                    Error(ast.Result.Pos, $"function `{ast.Name}` cannot return a borrowed handle (its result type contains a `borrow`)");
                 if (ast.Kind == WitFunctionKind.Constructor && !IsConstructorResult(func.Result, resource!))
                     Error(ast.Result.Pos, $"the constructor of `{resource!.Name}` must return `{resource.Name}` or `result<{resource.Name}, E>`");
             }
@@ -627,6 +629,43 @@ public sealed class WitResolver
         {
             bool IsSelf(WitType? t) => t is WitNamedType n && n.Definition == resource || t is WitHandleType { IsBorrow: false } h && h.Resource == resource;
             return IsSelf(result) || result is WitResultType r && IsSelf(r.Ok);
+        }
+
+        /// <summary>Looks through named types too (records, variants and aliases holding a <c>borrow</c>).</summary>
+        private static bool ContainsBorrow(WitType result, HashSet<WitTypeDef> visited)
+        {
+            var work = new Stack<WitType>();
+            work.Push(result);
+            while (work.Count > 0)
+            {
+                switch (work.Pop())
+                {
+                    case WitHandleType h:
+                        if (h.IsBorrow) return true;
+                        break;
+                    case WitListType l: work.Push(l.Element); break;
+                    case WitOptionType o: work.Push(o.Some); break;
+                    case WitMapType m: work.Push(m.Value); break;
+                    case WitTupleType t:
+                        foreach (var e in t.Elements) work.Push(e);
+                        break;
+                    case WitResultType r:
+                        if (r.Ok is not null) work.Push(r.Ok);
+                        if (r.Error is not null) work.Push(r.Error);
+                        break;
+                    case WitNamedType n:
+                    {
+                        var def = n.Definition;
+                        for (int guard = 0; def.Kind == WitTypeDefKind.Use && def.UsedType is not null && guard < 10_000; guard++) def = def.UsedType;
+                        if (!visited.Add(def)) break;
+                        if (def.Kind == WitTypeDefKind.Record) foreach (var f in def.Fields) work.Push(f.Type);
+                        else if (def.Kind == WitTypeDefKind.Variant) foreach (var c in def.Cases) { if (c.Type is not null) work.Push(c.Type); }
+                        else if (def.Kind == WitTypeDefKind.Alias && def.AliasedType is not null) work.Push(def.AliasedType);
+                        break;
+                    }
+                }
+            }
+            return false;
         }
 
         private static WitPos? FindBorrow(AstType type) => type switch
@@ -681,28 +720,43 @@ public sealed class WitResolver
         private void CheckTypeCycles(List<(AstTypeDecl Decl, WitTypeDef Def)> defs, Scope scope)
         {
             // Only this scope's own definitions can form a cycle (used types come from interfaces resolved earlier).
-            // Iterative search, so long chains of definitions cannot overflow the stack.
-            var own = new HashSet<WitTypeDef>(defs.Select(d => d.Def));
-            foreach (var (decl, def) in defs)
+            // Iterative depth-first search in linear time: a type reached again while still on the path closes a cycle.
+            var positions = new Dictionary<WitTypeDef, AstTypeDecl>();
+            foreach (var (decl, def) in defs) positions[def] = decl;
+            var state = new Dictionary<WitTypeDef, int>(); // 1 = on the path, 2 = done
+            var reported = new HashSet<WitTypeDef>();
+            foreach (var (_, root) in defs)
             {
-                var visited = new HashSet<WitTypeDef>();
-                var work = new Stack<WitTypeDef>();
-                work.Push(def);
-                bool cycle = false;
-                while (work.Count > 0 && !cycle)
+                if (state.ContainsKey(root)) continue;
+                var path = new Stack<(WitTypeDef Def, IEnumerator<WitTypeDef> Next)>();
+                state[root] = 1;
+                path.Push((root, Successors(root).GetEnumerator()));
+                while (path.Count > 0)
                 {
-                    foreach (var t in Children(work.Pop()))
+                    var (def, next) = path.Peek();
+                    if (!next.MoveNext())
                     {
-                        foreach (var named in NamedIn(t))
-                        {
-                            if (named == def) cycle = true;
-                            else if (own.Contains(named) && visited.Add(named)) work.Push(named);
-                        }
+                        state[def] = 2;
+                        path.Pop();
+                        continue;
+                    }
+                    var target = next.Current;
+                    if (!positions.ContainsKey(target)) continue;
+                    state.TryGetValue(target, out var s);
+                    if (s == 1)
+                    {
+                        if (reported.Add(target)) Error(positions[target].Pos, $"type `{target.Name}` refers to itself");
+                    }
+                    else if (s == 0)
+                    {
+                        state[target] = 1;
+                        path.Push((target, Successors(target).GetEnumerator()));
                     }
                 }
-                if (cycle) Error(decl.Pos, $"type `{decl.Name}` refers to itself");
             }
         }
+
+        private static IEnumerable<WitTypeDef> Successors(WitTypeDef def) => Children(def).SelectMany(NamedIn);
 
         private static IEnumerable<WitType> Children(WitTypeDef def)
         {

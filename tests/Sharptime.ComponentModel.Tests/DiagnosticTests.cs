@@ -215,4 +215,8 @@ public sealed class DiagnosticTests
         var text = "package a:b;\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"interface i{i} {{ use i{i + 1}.{{t}}; }}\n")) + "interface i3000 { type t = u8; }";
         Assert.Contains("interfaces depend on each other more than 500 levels deep", string.Join("\n", TestWit.Errors(text)));
     }
+
+    [Fact] public void BorrowedHandlesCannotBeReturnedInsideARecord() =>
+        Check("package a:b;\ninterface i {\n  resource r;\n  record holder { h: borrow<r> }\n  f: func() -> option<holder>;\n}",
+            "5:16: function `f` cannot return a borrowed handle (its result type contains a `borrow`)");
 }

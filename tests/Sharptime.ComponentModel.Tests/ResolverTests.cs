@@ -235,8 +235,9 @@ public sealed class ResolverTests : IDisposable
     [Fact]
     public void LongChainsOfTypeAliasesResolve()
     {
-        var text = "package a:b;\ninterface i {\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"type t{i} = t{i + 1};\n")) + "type t3000 = u8;\n}";
-        Assert.Equal(3001, TestWit.Single(text).Interfaces[0].Types.Count);
+        var text = "package a:b;\ninterface i {\n" + string.Concat(Enumerable.Range(0, 20000).Select(i => $"type t{i} = t{i + 1};\n")) +
+            "resource t20000;\nf: func(x: borrow<t0>) -> option<t0>;\n}";
+        Assert.Equal(20001, TestWit.Single(text).Interfaces[0].Types.Count);
     }
 
     [Fact]
@@ -246,4 +247,11 @@ public sealed class ResolverTests : IDisposable
     [Fact]
     public void WithoutANameNoWorldIsSelectedWhenThereAreSeveral() =>
         Assert.Null(TestWit.Resolve("package a:b;\nworld w {}\nworld v {}").FindWorld());
+
+    [Fact]
+    public void MutuallyRecursiveTypesAreRejected()
+    {
+        var e = Assert.Throws<WitException>(() => TestWit.Resolve("package a:b;\ninterface i {\n  record a { b: b }\n  record b { a: a }\n}"));
+        Assert.Equal("t.wit:3:3: type `a` refers to itself", Assert.Single(e.Diagnostics).ToString());
+    }
 }
