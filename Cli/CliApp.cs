@@ -13,6 +13,7 @@ public static class CliApp
         {
             ValidateCommand.Create(output, error),
             ParseCommand.Create(error),
+            WitCommand.Create(output, error),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

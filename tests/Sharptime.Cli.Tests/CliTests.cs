@@ -69,4 +69,53 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void WitPrintsTheResolvedPackage()
+    {
+        var wit = WriteFile("pkg.wit", "package a:b;\ninterface i { type t = list<u8>; f: func(x: t); }");
+
+        var (exit, output, error) = Run("wit", wit);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Equal("package a:b;\n\ninterface i {\n  type t = list<u8>;\n  f: func(x: t);\n}\n", output);
+    }
+
+    [Fact]
+    public void WitReportsOneLinePerDiagnosticAndExitsWithOne()
+    {
+        var wit = WriteFile("bad.wit", "package a:b;\ninterface i {\n  f: func(x: one);\n  g: func() -> two;\n}");
+
+        var (exit, _, error) = Run("wit", wit);
+
+        Assert.Equal(1, exit);
+        Assert.Equal([$"{wit}:3:14: type `one` not defined", $"{wit}:4:16: type `two` not defined"], error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void WitEnablesUnstableFeaturesOnRequest()
+    {
+        var wit = WriteFile("gated.wit", "package a:b@1.0.0;\n@unstable(feature = f)\ninterface i {}");
+
+        var off = Run("wit", wit);
+        var on = Run("wit", wit, "--features", "f");
+
+        Assert.DoesNotContain("interface i", off.Output);
+        Assert.Contains("interface i", on.Output);
+    }
+
+    [Fact]
+    public void WitResolvesAgainstDependencyPackagesWithoutPrintingThem()
+    {
+        var app = WriteFile("app.wit", "package a:app;\ninterface i { use a:lib/types.{t}; }");
+        var lib = WriteFile("lib.wit", "package a:lib;\ninterface types { type t = u8; }");
+
+        var (exit, output, error) = Run("wit", app, "--deps", lib);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("use a:lib/types.{t};", output);
+        Assert.DoesNotContain("package a:lib", output);
+    }
 }
