@@ -1,0 +1,200 @@
+using Sharptime.Format;
+
+namespace Sharptime.ComponentModel.Binary;
+
+/// <summary>
+/// Type matching for instantiation arguments and export ascriptions (Explainer.md "Subtyping"): value and function
+/// types match structurally (resources by identity), instance types by width subtyping, component types
+/// contravariantly in imports. Recursion is bounded: value types by their depth, declarator types by nesting limits
+/// enforced when they were decoded.
+/// </summary>
+internal static class TypeMatcher
+{
+    /// <summary>Whether <paramref name="actual"/> can be used where <paramref name="expected"/> is required; null if so, else why not.</summary>
+    public static string? Extern(ExternType actual, ExternType expected, int depth = 0)
+    {
+        if (depth > ComponentDecoder.MaxNesting) return "type nesting too deep";
+        if (actual.Sort != expected.Sort) return $"expected {SortName(expected.Sort)}, found {SortName(actual.Sort)}";
+        return expected.Sort switch
+        {
+            Sort.Func => Function(actual.Function, expected.Function) ? null : "type mismatch in function",
+            Sort.Value => Value(actual.Value, expected.Value) ? null : "type mismatch in value",
+            Sort.Type => Type((ComponentType)actual.Type, (ComponentType)expected.Type, depth + 1),
+            Sort.Instance => Instance(actual.Instance, expected.Instance, depth + 1),
+            Sort.Component => Component(actual.Component, expected.Component, depth + 1),
+            Sort.CoreModule => Module(actual.Module, expected.Module),
+            _ => null,
+        };
+    }
+
+    public static string? Type(ComponentType actual, ComponentType expected, int depth)
+    {
+        if (ReferenceEquals(actual, expected)) return null;
+        return (actual, expected) switch
+        {
+            (ValueType a, ValueType e) => Value(a, e) ? null : "type mismatch in defined value type",
+            (FunctionType a, FunctionType e) => Function(a, e) ? null : "type mismatch in function type",
+            (InstanceType a, InstanceType e) => Instance(a, e, depth),
+            (ComponentTypeInfo a, ComponentTypeInfo e) => Component(a, e, depth),
+            (ResourceType, ResourceType) => "resource types are not the same",
+            _ => "expected a different kind of type",
+        };
+    }
+
+    public static string? Instance(InstanceType actual, InstanceType expected, int depth)
+    {
+        foreach (var e in expected.Exports)
+        {
+            if (actual.Find(e.Name) is not ExternType a) return $"missing expected export `{e.Name}`";
+            if (Extern(a, e.Type, depth) is string why) return $"type mismatch in instance export `{e.Name}`: {why}";
+        }
+        return null;
+    }
+
+    public static string? Component(ComponentTypeInfo actual, ComponentTypeInfo expected, int depth)
+    {
+        // Every import the actual component needs must be provided by what the expected type imports.
+        foreach (var a in actual.Imports)
+        {
+            ExternType? provided = null;
+            foreach (var e in expected.Imports)
+            {
+                if (e.Name == a.Name) { provided = e.Type; break; }
+            }
+            if (provided is not ExternType p) return $"missing expected import `{a.Name}`";
+            if (Extern(p, a.Type, depth) is string why) return $"type mismatch in import `{a.Name}`: {why}";
+        }
+        foreach (var e in expected.Exports)
+        {
+            ExternType? found = null;
+            foreach (var a in actual.Exports)
+            {
+                if (a.Name == e.Name) { found = a.Type; break; }
+            }
+            if (found is not ExternType f) return $"missing expected export `{e.Name}`";
+            if (Extern(f, e.Type, depth) is string why) return $"type mismatch in export `{e.Name}`: {why}";
+        }
+        return null;
+    }
+
+    public static string? Module(CoreModuleType actual, CoreModuleType expected)
+    {
+        foreach (var a in actual.Imports)
+        {
+            CoreExtern? provided = null;
+            foreach (var e in expected.Imports)
+            {
+                if (e.Module == a.Module && e.Name == a.Name) { provided = e.Type; break; }
+            }
+            if (provided is not CoreExtern p) return $"missing expected import `{a.Module}::{a.Name}`";
+            if (!CoreExternMatches(p, a.Type)) return $"type mismatch in import `{a.Module}::{a.Name}`";
+        }
+        foreach (var e in expected.Exports)
+        {
+            CoreExtern? found = null;
+            foreach (var a in actual.Exports)
+            {
+                if (a.Name == e.Name) { found = a.Type; break; }
+            }
+            if (found is not CoreExtern f) return $"missing expected export `{e.Name}`";
+            if (!CoreExternMatches(f, e.Type)) return $"type mismatch in export `{e.Name}`";
+        }
+        return null;
+    }
+
+    /// <summary>Core extern subtyping (import matching of the core spec).</summary>
+    public static bool CoreExternMatches(CoreExtern actual, CoreExtern expected)
+    {
+        if (actual.Kind != expected.Kind || actual.IsTag != expected.IsTag) return false;
+        return expected.Kind switch
+        {
+            ExternKind.Func => actual.Function!.Equals(expected.Function),
+            ExternKind.Table => actual.Table.ElementType == expected.Table.ElementType && Limits(actual.Table.Limits, expected.Table.Limits),
+            ExternKind.Memory => actual.Memory.Is64 == expected.Memory.Is64 && actual.Memory.Shared == expected.Memory.Shared
+                && Limits(actual.Memory.Limits, expected.Memory.Limits),
+            _ => actual.Global == expected.Global,
+        };
+    }
+
+    private static bool Limits(Limits actual, Limits expected) =>
+        actual.Min >= expected.Min && (expected.Max is not ulong em || (actual.Max is ulong am && am <= em));
+
+    public static bool Function(FunctionType a, FunctionType e)
+    {
+        if (ReferenceEquals(a, e)) return true;
+        if (a.IsAsync != e.IsAsync || a.Params.Length != e.Params.Length) return false;
+        for (int i = 0; i < a.Params.Length; i++)
+        {
+            if (a.Params[i].Label != e.Params[i].Label || !Value(a.Params[i].Type, e.Params[i].Type)) return false;
+        }
+        return OptionalValue(a.Result, e.Result);
+    }
+
+    private static bool OptionalValue(ValueType? a, ValueType? e) =>
+        a is null ? e is null : e is not null && Value(a, e);
+
+    /// <summary>Structural equality of value types; resources by identity. Recursion depth is the types' nesting depth.</summary>
+    public static bool Value(ValueType a, ValueType e)
+    {
+        if (ReferenceEquals(a, e)) return true;
+        switch (a, e)
+        {
+            case (RecordType x, RecordType y):
+                if (x.Fields.Length != y.Fields.Length) return false;
+                for (int i = 0; i < x.Fields.Length; i++)
+                {
+                    if (x.Fields[i].Label != y.Fields[i].Label || !Value(x.Fields[i].Type, y.Fields[i].Type)) return false;
+                }
+                return true;
+            case (VariantType x, VariantType y):
+                if (x.Cases.Length != y.Cases.Length) return false;
+                for (int i = 0; i < x.Cases.Length; i++)
+                {
+                    if (x.Cases[i].Label != y.Cases[i].Label || !OptionalValue(x.Cases[i].Type, y.Cases[i].Type)) return false;
+                }
+                return true;
+            case (ListType x, ListType y):
+                return x.Length == y.Length && Value(x.Element, y.Element);
+            case (TupleType x, TupleType y):
+                if (x.Types.Length != y.Types.Length) return false;
+                for (int i = 0; i < x.Types.Length; i++)
+                {
+                    if (!Value(x.Types[i], y.Types[i])) return false;
+                }
+                return true;
+            case (FlagsType x, FlagsType y):
+                return x.Labels.AsSpan().SequenceEqual(y.Labels);
+            case (EnumType x, EnumType y):
+                return x.Labels.AsSpan().SequenceEqual(y.Labels);
+            case (OptionType x, OptionType y):
+                return Value(x.Some, y.Some);
+            case (ResultType x, ResultType y):
+                return OptionalValue(x.Ok, y.Ok) && OptionalValue(x.Error, y.Error);
+            case (HandleType x, HandleType y):
+                return x.IsBorrow == y.IsBorrow && ReferenceEquals(x.Resource, y.Resource);
+            case (AsyncValueType x, AsyncValueType y):
+                return x.IsStream == y.IsStream && OptionalValue(x.Payload, y.Payload);
+            case (MapType x, MapType y):
+                return Value(x.Key, y.Key) && Value(x.Value, y.Value);
+            default:
+                return false;
+        }
+    }
+
+    public static string SortName(Sort sort) => sort switch
+    {
+        Sort.CoreFunc => "core func",
+        Sort.CoreTable => "core table",
+        Sort.CoreMemory => "core memory",
+        Sort.CoreGlobal => "core global",
+        Sort.CoreTag => "core tag",
+        Sort.CoreType => "core type",
+        Sort.CoreModule => "module",
+        Sort.CoreInstance => "core instance",
+        Sort.Func => "func",
+        Sort.Value => "value",
+        Sort.Type => "type",
+        Sort.Component => "component",
+        _ => "instance",
+    };
+}
