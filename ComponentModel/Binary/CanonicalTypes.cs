@@ -13,7 +13,7 @@ internal static class CanonicalTypes
     public const int MaxFlatResults = 1;
 
     /// <summary>Deepest value type nesting accepted; bounds every recursive walk over value types.</summary>
-    public const int MaxDepth = 200;
+    public const int MaxDepth = 100;
 
     /// <summary>Flat counts saturate here: anything above <see cref="MaxFlatParams"/> is treated alike.</summary>
     private const int FlatCountCap = 1 << 20;

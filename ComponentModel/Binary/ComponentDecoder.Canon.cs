@@ -89,7 +89,7 @@ internal sealed partial class ComponentDecoder
                     return;
                 }
                 bool drop = kind is CanonKind.ResourceDrop or CanonKind.ResourceDropAsync;
-                if (!drop && !scope.DefinedResources.Contains(resource)) Invalid("resource type must be defined in this component", typeAt);
+                if (!drop && !scope.DefinedResources.Contains(resource.Canonical)) Invalid("resource type must be defined in this component", typeAt);
                 var core = kind switch
                 {
                     CanonKind.ResourceNew or CanonKind.ResourceRep => Core(s_i32, s_i32),
@@ -382,7 +382,7 @@ internal sealed partial class ComponentDecoder
         {
             int maxParams = options.Async ? CanonicalTypes.MaxFlatAsyncParams : CanonicalTypes.MaxFlatParams;
             int maxResults = options.Async ? 0 : CanonicalTypes.MaxFlatResults;
-            needMemory |= flatParams > maxParams || flatResults > maxResults || options.Async;
+            needMemory |= flatParams > maxParams || flatResults > maxResults;
         }
         if (needMemory && options.Memory is null) Invalid("canonical option `memory` is required", at);
         if (needRealloc && options.Realloc is null) Invalid("canonical option `realloc` is required", at);

@@ -398,7 +398,8 @@ internal sealed partial class ComponentDecoder
     private static ComponentType ReadDeclarators(ref WasmReader reader, IndexSpaces enclosing, int depth, bool isComponent)
     {
         var spaces = new IndexSpaces(enclosing, isComponent: false);
-        var scope = new Scope(spaces, component: null);
+        var scope = new Scope(spaces, component: null, checkNames: isComponent);
+        var declared = new List<ResourceType>();
         int count = reader.ReadLength();
         for (int i = 0; i < count; i++)
         {
@@ -421,7 +422,8 @@ internal sealed partial class ComponentDecoder
                     bool isImport = kind == 0x03;
                     int nameAt = reader.Offset;
                     string name = ReadNameAttributes(ref reader, out var implements, out _, out _);
-                    var type = ReadExternType(ref reader, scope, name);
+                    var type = ReadExternType(ref reader, scope, name, declared);
+                    if (type.Sort == Sort.Instance) type = FreshInstance(type);
                     CheckExtern(scope, isImport, name, implements, type, nameAt);
                     Push(spaces, type);
                     (isImport ? scope.Imports : scope.Exports).Add(new NamedExtern(name, type));
@@ -432,11 +434,11 @@ internal sealed partial class ComponentDecoder
                     break;
             }
         }
-        return isComponent ? new ComponentTypeInfo([.. scope.Imports], [.. scope.Exports]) : new InstanceType([.. scope.Exports]);
+        return isComponent ? new ComponentTypeInfo([.. scope.Imports], [.. scope.Exports]) : new InstanceType([.. scope.Exports], [.. declared]);
     }
 
     /// <summary>Reads an <c>externtype</c>; a <c>(sub resource)</c> bound makes a fresh abstract resource.</summary>
-    private static ExternType ReadExternType(ref WasmReader reader, Scope scope, string name)
+    private static ExternType ReadExternType(ref WasmReader reader, Scope scope, string name, List<ResourceType>? declared = null)
     {
         var spaces = scope.Spaces;
         int at = reader.Offset;
@@ -483,12 +485,18 @@ internal sealed partial class ComponentDecoder
             {
                 int boundAt = reader.Offset;
                 byte bound = reader.ReadByte();
-                if (bound == 0x01) return new ExternType(Sort.Type, new ResourceType { Name = name });
+                if (bound == 0x01)
+                {
+                    var fresh = new ResourceType { Name = name };
+                    declared?.Add(fresh);
+                    return new ExternType(Sort.Type, fresh);
+                }
                 if (bound != 0x00) Malformed($"invalid leading byte (0x{bound:x}) for type bound", boundAt);
                 indexAt = reader.Offset;
                 index = reader.ReadVarU32();
                 CheckIndex(spaces, Sort.Type, index, indexAt);
-                return new ExternType(Sort.Type, spaces.Types[(int)index]);
+                // The new type index is a new name for the type (nominal types get a new object).
+                return new ExternType(Sort.Type, ResourceVisibility.Rename(spaces.Types[(int)index]));
             }
             case 0x04:
                 indexAt = reader.Offset;

@@ -47,8 +47,14 @@ internal sealed partial class ComponentDecoder
     private static void Invalid(string reason, int offset) => throw new InvalidModuleException(reason, offset);
 
     /// <summary>Per-scope validation state that is not part of the resulting model.</summary>
-    private sealed class Scope(IndexSpaces spaces, ComponentInfo? component)
+    private sealed class Scope(IndexSpaces spaces, ComponentInfo? component, bool checkNames = true)
     {
+        /// <summary>
+        /// Whether imports and exports must only use named types: in components and component types; instance types
+        /// and bundled instances are checked where they are imported or exported.
+        /// </summary>
+        public bool CheckNames { get; } = checkNames;
+
         public IndexSpaces Spaces { get; } = spaces;
 
         /// <summary>The component being decoded, or null in a type declarator.</summary>
@@ -59,8 +65,17 @@ internal sealed partial class ComponentDecoder
         public List<NamedExtern> Imports { get; } = [];
         public List<NamedExtern> Exports { get; } = [];
 
-        /// <summary>Resources imported or exported under a plain label, for <c>[constructor]</c>/<c>[method]</c>/<c>[static]</c> names.</summary>
-        public Dictionary<string, ResourceType> ResourceNames { get; } = [];
+        /// <summary>Resources imported under a plain label, for <c>[constructor]</c>/<c>[method]</c>/<c>[static]</c> import names.</summary>
+        public Dictionary<string, ResourceType> ImportedResourceNames { get; } = [];
+
+        /// <summary>Resources exported under a plain label, for annotated export names.</summary>
+        public Dictionary<string, ResourceType> ExportedResourceNames { get; } = [];
+
+        /// <summary>Types named by imports: the only nominal types later imports may use.</summary>
+        public HashSet<object> ImportedNames { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Types named by imports or exports: the only nominal types exports may use.</summary>
+        public HashSet<object> Names { get; } = new(ReferenceEqualityComparer.Instance);
 
         /// <summary>Resources defined by this component: the only ones resource.new/rep may name.</summary>
         public HashSet<ResourceType> DefinedResources { get; } = new(ReferenceEqualityComparer.Instance);
@@ -395,16 +410,19 @@ internal sealed partial class ComponentDecoder
             int count = reader.ReadLength();
             var items = new (string, Sort, uint)[count];
             var exports = new NamedExtern[count];
-            var keys = new HashSet<string>();
+            // The bundle is its own naming scope for annotated names and uniqueness.
+            var bundle = new Scope(spaces, component: null, checkNames: false);
             for (int i = 0; i < count; i++)
             {
                 int itemAt = reader.Offset;
-                var name = ReadNameAttributes(ref reader, out _, out _, out _);
+                var name = ReadNameAttributes(ref reader, out var implements, out _, out _);
                 var sort = ReadSort(ref reader);
                 uint index = reader.ReadVarU32();
                 var type = Item(scope, sort, index, itemAt);
-                CheckExternName(name, itemAt);
-                if (!keys.Add(ExternNames.UniquenessKey(name))) Invalid($"instance export name `{name}` conflicts with previous export name", itemAt);
+                // A bundled resource gets a new name, as an export does; bundled value types keep their objects, since
+                // other bundled items refer to them as they are.
+                if (sort == Sort.Type && type.Type is ResourceType r) type = new ExternType(Sort.Type, r.Alias());
+                CheckExtern(bundle, isImport: false, name, implements, type, itemAt);
                 if (sort == Sort.Value) ConsumeValue(scope, index, itemAt);
                 items[i] = (name, sort, index);
                 exports[i] = new NamedExtern(name, type);
@@ -429,36 +447,14 @@ internal sealed partial class ComponentDecoder
         {
             if (!args.TryGetValue(imp.Name, out var arg)) { Invalid($"missing import named `{imp.Name}`", at); return null; }
             // Imported abstract resources take the identity of what is supplied; later imports see the substitution.
-            MapResources(imp.Type, arg, subst, 0);
-            if (imp.Type.Sort == Sort.Type && imp.Type.Type is ResourceType)
-            {
-                if (arg.Sort != Sort.Type || arg.Type is not ResourceType)
-                    Invalid($"type mismatch for import `{imp.Name}`: expected a resource type", at);
-                continue;
-            }
+            TypeMatcher.Unify(imp.Type, arg, subst, 0);
             if (TypeMatcher.Extern(arg, subst.Apply(imp.Type)) is string why) Invalid($"type mismatch for import `{imp.Name}`: {why}", at);
+            TypeMatcher.Unify(imp.Type, arg, subst, 0, named: true);
         }
         foreach (var exp in component.Exports) subst.Freshen(exp.Type, 0);
         var exports = new NamedExtern[component.Exports.Length];
         for (int i = 0; i < exports.Length; i++) exports[i] = new NamedExtern(component.Exports[i].Name, subst.Apply(component.Exports[i].Type));
         return new InstanceType(exports);
-    }
-
-    /// <summary>Maps the abstract resources an import declares (directly or as instance exports) to the argument's.</summary>
-    private static void MapResources(ExternType expected, ExternType actual, TypeSubstitution subst, int depth)
-    {
-        if (depth > MaxNesting || expected.Sort != actual.Sort) return;
-        if (expected.Sort == Sort.Type)
-        {
-            if (expected.Type is ResourceType r && actual.Type is ResourceType a && !r.IsDefined && !subst.Contains(r)) subst.Add(r, a);
-        }
-        else if (expected.Sort == Sort.Instance)
-        {
-            foreach (var e in expected.Instance.Exports)
-            {
-                if (actual.Instance.Find(e.Name) is ExternType a) MapResources(e.Type, a, subst, depth + 1);
-            }
-        }
     }
 
     // ---- Aliases ------------------------------------------------------------------------------------------------
@@ -516,8 +512,10 @@ internal sealed partial class ComponentDecoder
                 uint count = reader.ReadVarU32();
                 int indexAt = reader.Offset;
                 uint index = reader.ReadVarU32();
-                if (declarator ? sort is not (Sort.CoreType or Sort.Type) : sort is not (Sort.CoreType or Sort.Type or Sort.CoreModule or Sort.Component))
-                    Invalid($"an outer alias cannot alias a {TypeMatcher.SortName(sort)}", at);
+                if (sort is not (Sort.CoreType or Sort.Type or Sort.CoreModule or Sort.Component))
+                    Malformed($"invalid leading byte for component outer alias kind: {TypeMatcher.SortName(sort)}", at);
+                if (declarator && sort is not (Sort.CoreType or Sort.Type))
+                    Invalid("outer aliases in type declarators may only refer to types or core types", at);
                 var target2 = spaces;
                 bool crossesComponent = false;
                 for (uint i = 0; i < count; i++)
@@ -537,8 +535,8 @@ internal sealed partial class ComponentDecoder
                     {
                         var type = target2.Types[idx];
                         // Resources are generative: their definitions cannot be seen from other components.
-                        if (crossesComponent && type is ResourceType { IsDefined: true })
-                            Invalid("refers to resources not defined in the current component", at);
+                        if (crossesComponent && ResourceVisibility.UsesDefinedResource(type))
+                            Invalid("cannot alias outer type which transitively refers to resources not defined in the current component", at);
                         spaces.Types.Add(type);
                         break;
                     }
@@ -680,12 +678,22 @@ internal sealed partial class ComponentDecoder
             Invalid($"{(isImport ? "import" : "export")} name `{name}` conflicts with previous name", at);
         if (implements is not null && (type.Sort != Sort.Instance || kind != ExternNameKind.Label))
             Invalid("only instances can have an `implements` attribute, and only under a plain name", at);
-        if (kind == ExternNameKind.Label && type.Sort == Sort.Type && type.Type is ResourceType r) scope.ResourceNames[name] = r;
+        var resourceNames = isImport ? scope.ImportedResourceNames : scope.ExportedResourceNames;
+        if (kind == ExternNameKind.Label && type.Sort == Sort.Type && type.Type is ResourceType r) resourceNames[name] = r;
+        if (scope.CheckNames)
+        {
+            // Imports see only types named by imports; exports see types named by imports and exports.
+            var visible = isImport ? scope.ImportedNames : scope.Names;
+            if (ResourceVisibility.FindHidden(type, visible.Contains) is not null)
+                Invalid($"{TypeMatcher.SortName(type.Sort)} not valid to be used as {(isImport ? "import" : "export")}: it uses a type that is not {(isImport ? "imported" : "imported or exported")} before", at);
+            if (isImport) ResourceVisibility.CollectIntroduced(type, scope.ImportedNames);
+            ResourceVisibility.CollectIntroduced(type, scope.Names);
+        }
         if (kind is ExternNameKind.Constructor or ExternNameKind.Method or ExternNameKind.Static)
         {
             if (type.Sort != Sort.Func) Invalid($"`{name}` is not a func, but annotated names only name functions", at);
             ExternNames.Check(name, out _, out var resourceName);
-            if (!scope.ResourceNames.TryGetValue(resourceName!, out var resource))
+            if (!resourceNames.TryGetValue(resourceName!, out var resource))
             {
                 Invalid($"resource name `{resourceName}` is not known in this context", at);
                 return;
@@ -711,7 +719,7 @@ internal sealed partial class ComponentDecoder
     {
         int at = reader.Offset;
         string name = ReadNameAttributes(ref reader, out var implements, out var version, out var externalId);
-        var type = ReadExternType(ref reader, scope, name);
+        var type = FreshInstance(ReadExternType(ref reader, scope, name));
         CheckExtern(scope, isImport: true, name, implements, type, at);
         Push(scope.Spaces, type);
         if (type.Sort == Sort.Value) scope.ValueConsumed.Add(false);
@@ -722,6 +730,18 @@ internal sealed partial class ComponentDecoder
             VersionSuffix = version,
             ExternalId = externalId,
         });
+    }
+
+    /// <summary>
+    /// Each import of an instance type gets its own copy of the resources the type declares, so two imports of one
+    /// instance type have distinct resources.
+    /// </summary>
+    private static ExternType FreshInstance(ExternType type)
+    {
+        if (type.Sort != Sort.Instance) return type;
+        var subst = new TypeSubstitution();
+        subst.Freshen(type, 0, declaredOnly: true);
+        return subst.Apply(type);
     }
 
     private void ReadExport(ref WasmReader reader, Scope scope, int depth)
@@ -737,9 +757,15 @@ internal sealed partial class ComponentDecoder
         if (hasAscription == 0x01)
         {
             var ascribed = ReadExternType(ref reader, scope, name);
-            if (ascribed.Sort == Sort.Type && ascribed.Type is ResourceType && type.Type is ResourceType) ascribed = type;
-            if (TypeMatcher.Extern(type, ascribed) is string why) Invalid($"type mismatch in export `{name}`: {why}", ascriptionAt);
+            // A (sub resource) ascription hides which resource is exported: the export is a new abstract resource.
+            bool hidesResource = ascribed.Sort == Sort.Type && ascribed.Type is ResourceType && type.Type is ResourceType;
+            if (!hidesResource && TypeMatcher.Extern(type, ascribed) is string why) Invalid($"type mismatch in export `{name}`: {why}", ascriptionAt);
             type = ascribed;
+        }
+        else if (hasAscription == 0x00 && type.Sort == Sort.Type)
+        {
+            // The export's new type index is a new name for the type.
+            type = new ExternType(Sort.Type, ResourceVisibility.Rename((ComponentType)type.Type));
         }
         else if (hasAscription != 0x00)
         {

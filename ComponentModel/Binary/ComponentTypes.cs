@@ -163,6 +163,30 @@ internal sealed class MapType(ValueType key, ValueType value) : ValueType
 /// </summary>
 internal sealed class ResourceType : ComponentType
 {
+    private readonly ResourceType? _aliasOf;
+
+    public ResourceType()
+    {
+    }
+
+    private ResourceType(ResourceType aliasOf)
+    {
+        _aliasOf = aliasOf.Canonical;
+        Representation = aliasOf.Representation;
+        Destructor = aliasOf.Destructor;
+        IsDefined = aliasOf.IsDefined;
+        Name = aliasOf.Name;
+    }
+
+    /// <summary>
+    /// The resource itself. Exporting or importing a resource under a name gives a new object (a new type index)
+    /// that is the same resource: type equality compares <see cref="Canonical"/>, naming rules compare objects.
+    /// </summary>
+    public ResourceType Canonical => _aliasOf ?? this;
+
+    /// <summary>A new name for the same resource.</summary>
+    public ResourceType Alias() => new(this);
+
     /// <summary>Representation type, for locally defined resources (always i32 today).</summary>
     public ValType? Representation { get; init; }
 
@@ -217,9 +241,14 @@ internal readonly record struct ExternType(Sort Sort, object Type)
 internal readonly record struct NamedExtern(string Name, ExternType Type);
 
 /// <summary>An instance type: its exports in order (names are strongly unique).</summary>
-internal sealed class InstanceType(NamedExtern[] exports) : ComponentType
+internal sealed class InstanceType(NamedExtern[] exports, ResourceType[]? declared = null) : ComponentType
 {
     public NamedExtern[] Exports { get; } = exports;
+
+    /// <summary>The abstract resources this type declares with <c>(sub resource)</c> exports (fresh per import).</summary>
+    public ResourceType[] Declared { get; } = declared ?? [];
+
+    public bool Declares(ResourceType r) => Array.IndexOf(Declared, r) >= 0;
 
     /// <summary>The export with this exact name, or null.</summary>
     public ExternType? Find(string name)

@@ -86,18 +86,14 @@ internal static class ExternNames
         int slash = s.IndexOf('/');
         if (slash < 0) return $"expected `/` after package name in `{original}`";
         if (slash < colon) return $"`{original}` is not a valid extern name";
-        // Namespaces and package: words separated by ':'; then one or more '/'-separated labels.
+        // namespace:package/interface. Nested namespaces and projections (🪺) are not enabled.
         var package = s[..slash];
-        foreach (var range in package.Split(':'))
-        {
-            if (CheckWords(package[range]) is string e) return e;
-        }
+        if (package[(colon + 1)..].IndexOf(':') >= 0) return $"expected `/` after package name in `{original}`";
+        if ((CheckWords(package[..colon]) ?? CheckWords(package[(colon + 1)..])) is string e) return e;
         var path = s[(slash + 1)..];
-        foreach (var range in path.Split('/'))
-        {
-            if (CheckLabel(path[range]) is string e) return e;
-        }
-        return null;
+        int extra = path.IndexOf('/');
+        if (extra >= 0) return $"trailing characters found: `{path[extra..]}`";
+        return CheckLabel(path);
     }
 
     /// <summary>Words: lowercase kebab fragments, the first starting with a letter.</summary>

@@ -36,45 +36,89 @@ internal static class TypeMatcher
             (FunctionType a, FunctionType e) => Function(a, e) ? null : "type mismatch in function type",
             (InstanceType a, InstanceType e) => Instance(a, e, depth),
             (ComponentTypeInfo a, ComponentTypeInfo e) => Component(a, e, depth),
-            (ResourceType, ResourceType) => "resource types are not the same",
+            (ResourceType a, ResourceType e) => ReferenceEquals(a.Canonical, e.Canonical) ? null : "resource types are not the same",
             _ => "expected a different kind of type",
         };
     }
 
     public static string? Instance(InstanceType actual, InstanceType expected, int depth)
     {
+        // Abstract resources the expected type exports stand for whatever the actual instance exports under that name.
+        var subst = new TypeSubstitution();
+        foreach (var e in expected.Exports)
+        {
+            if (actual.Find(e.Name) is ExternType a) Unify(e.Type, a, subst, depth);
+        }
         foreach (var e in expected.Exports)
         {
             if (actual.Find(e.Name) is not ExternType a) return $"missing expected export `{e.Name}`";
-            if (Extern(a, e.Type, depth) is string why) return $"type mismatch in instance export `{e.Name}`: {why}";
+            if (Extern(a, subst.Apply(e.Type), depth) is string why) return $"type mismatch in instance export `{e.Name}`: {why}";
         }
         return null;
     }
 
     public static string? Component(ComponentTypeInfo actual, ComponentTypeInfo expected, int depth)
     {
+        // The actual component's imported resources are supplied by the expected type's imports of the same name;
+        // the expected type's exported resources are whatever the actual component exports.
+        var importSubst = new TypeSubstitution();
+        foreach (var a in actual.Imports)
+        {
+            if (FindNamed(expected.Imports, a.Name) is ExternType e) Unify(a.Type, e, importSubst, depth);
+        }
+        var exportSubst = new TypeSubstitution();
+        foreach (var e in expected.Exports)
+        {
+            if (FindNamed(actual.Exports, e.Name) is ExternType a) Unify(e.Type, importSubst.Apply(a), exportSubst, depth);
+        }
         // Every import the actual component needs must be provided by what the expected type imports.
         foreach (var a in actual.Imports)
         {
-            ExternType? provided = null;
-            foreach (var e in expected.Imports)
-            {
-                if (e.Name == a.Name) { provided = e.Type; break; }
-            }
-            if (provided is not ExternType p) return $"missing expected import `{a.Name}`";
-            if (Extern(p, a.Type, depth) is string why) return $"type mismatch in import `{a.Name}`: {why}";
+            if (FindNamed(expected.Imports, a.Name) is not ExternType p) return $"missing expected import `{a.Name}`";
+            if (Extern(p, importSubst.Apply(a.Type), depth) is string why) return $"type mismatch in import `{a.Name}`: {why}";
         }
         foreach (var e in expected.Exports)
         {
-            ExternType? found = null;
-            foreach (var a in actual.Exports)
-            {
-                if (a.Name == e.Name) { found = a.Type; break; }
-            }
-            if (found is not ExternType f) return $"missing expected export `{e.Name}`";
-            if (Extern(f, e.Type, depth) is string why) return $"type mismatch in export `{e.Name}`: {why}";
+            if (FindNamed(actual.Exports, e.Name) is not ExternType f) return $"missing expected export `{e.Name}`";
+            if (Extern(importSubst.Apply(f), exportSubst.Apply(e.Type), depth) is string why) return $"type mismatch in export `{e.Name}`: {why}";
         }
         return null;
+    }
+
+    private static ExternType? FindNamed(NamedExtern[] items, string name)
+    {
+        foreach (var item in items)
+        {
+            if (item.Name == name) return item.Type;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Maps the abstract resources <paramref name="from"/> declares (as a type, or as exports of an instance, at any
+    /// depth) to the resources <paramref name="to"/> has in the same places.
+    /// </summary>
+    /// <remarks>
+    /// With <paramref name="named"/>, named value types are mapped too; that is only done once the types are known
+    /// to match, or the match would compare a type with itself.
+    /// </remarks>
+    public static void Unify(ExternType from, ExternType to, TypeSubstitution subst, int depth, bool named = false)
+    {
+        if (depth > ComponentDecoder.MaxNesting || from.Sort != to.Sort) return;
+        if (from.Sort == Sort.Type)
+        {
+            if (from.Type is ResourceType { IsDefined: false } r && to.Type is ResourceType a && !ReferenceEquals(r.Canonical, a.Canonical) && !subst.Contains(r))
+                subst.Add(r, a);
+            else if (named && from.Type is ValueType v && ResourceVisibility.NeedsName(v) && to.Type is ValueType w && !ReferenceEquals(v, w))
+                subst.AddNamed(v, w);
+        }
+        else if (from.Sort == Sort.Instance)
+        {
+            foreach (var e in from.Instance.Exports)
+            {
+                if (to.Instance.Find(e.Name) is ExternType a) Unify(e.Type, a, subst, depth + 1, named);
+            }
+        }
     }
 
     public static string? Module(CoreModuleType actual, CoreModuleType expected)
@@ -171,7 +215,7 @@ internal static class TypeMatcher
             case (ResultType x, ResultType y):
                 return OptionalValue(x.Ok, y.Ok) && OptionalValue(x.Error, y.Error);
             case (HandleType x, HandleType y):
-                return x.IsBorrow == y.IsBorrow && ReferenceEquals(x.Resource, y.Resource);
+                return x.IsBorrow == y.IsBorrow && ReferenceEquals(x.Resource.Canonical, y.Resource.Canonical);
             case (AsyncValueType x, AsyncValueType y):
                 return x.IsStream == y.IsStream && OptionalValue(x.Payload, y.Payload);
             case (MapType x, MapType y):

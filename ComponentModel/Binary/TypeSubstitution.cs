@@ -1,36 +1,53 @@
 namespace Sharptime.ComponentModel.Binary;
 
 /// <summary>
-/// Replaces resource types inside types: instantiating a component type substitutes the resources its imports
-/// abstract over with the arguments' resources, and gives each instantiation fresh copies of the resources it
-/// exports. Unchanged types are returned as they are (no copy); a memo keeps shared subtrees shared.
+/// Replaces imported types inside types: instantiating a component type substitutes the resources (and named
+/// value types) its imports declare with the arguments' types, and gives each instantiation fresh copies of the
+/// resources it exports. Unchanged types are returned as they are (no copy); a memo keeps shared subtrees shared.
 /// </summary>
 internal sealed class TypeSubstitution
 {
-    private readonly Dictionary<ResourceType, ResourceType> _map = new(ReferenceEqualityComparer.Instance);
+    // Resources are keyed by their canonical object, named value types by their own object.
+    private readonly Dictionary<object, ComponentType> _map = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, object> _memo = new(ReferenceEqualityComparer.Instance);
 
     public bool IsEmpty => _map.Count == 0;
 
+    // Keys are canonical resources: every name (alias) of a resource is replaced alike.
     public void Add(ResourceType from, ResourceType to)
     {
-        _map[from] = to;
+        _map[from.Canonical] = to;
         _memo.Clear();
     }
 
-    public bool Contains(ResourceType r) => _map.ContainsKey(r);
+    public bool Contains(ResourceType r) => _map.ContainsKey(r.Canonical);
 
-    /// <summary>Gives every resource exported (directly or through nested instance exports) a fresh identity.</summary>
-    public void Freshen(ExternType type, int depth)
+    /// <summary>Replaces a named value type (an imported record, variant, enum or flags) with the argument's.</summary>
+    public void AddNamed(ValueType from, ValueType to)
+    {
+        if (_map.TryAdd(from, to)) _memo.Clear();
+    }
+
+    /// <summary>
+    /// Gives every resource exported (directly or through nested instance exports) a fresh identity; with
+    /// <paramref name="declaredOnly"/>, only the abstract resources instance types declare themselves.
+    /// </summary>
+    public void Freshen(ExternType type, int depth, bool declaredOnly = false)
     {
         if (depth > ComponentDecoder.MaxNesting) return;
         if (type.Type is ResourceType r && type.Sort == Sort.Type)
         {
-            if (!_map.ContainsKey(r)) Add(r, new ResourceType { Name = r.Name });
+            if (!declaredOnly && !Contains(r)) Add(r, new ResourceType { Name = r.Name });
         }
         else if (type.Sort == Sort.Instance)
         {
-            foreach (var e in type.Instance.Exports) Freshen(e.Type, depth + 1);
+            var instance = type.Instance;
+            foreach (var e in instance.Exports)
+            {
+                if (declaredOnly && e.Type.Sort == Sort.Type && e.Type.Type is ResourceType d && instance.Declares(d) && !Contains(d))
+                    Add(d, new ResourceType { Name = d.Name });
+                Freshen(e.Type, depth + 1, declaredOnly);
+            }
         }
     }
 
@@ -41,18 +58,27 @@ internal sealed class TypeSubstitution
     {
         if (IsEmpty) return type;
         if (type is PrimitiveType) return type;
-        if (type is ResourceType r) return _map.TryGetValue(r, out var to) ? to : r;
+        if (type is ResourceType r) return _map.TryGetValue(r.Canonical, out var to) ? to : r;
+        if (_map.TryGetValue(type, out var named)) return named;
         if (_memo.TryGetValue(type, out var done)) return (ComponentType)done;
         if (depth > CanonicalTypes.MaxDepth + ComponentDecoder.MaxNesting) return type;
         ComponentType result = type switch
         {
             ValueType v => ApplyValue(v, depth),
             FunctionType f => ApplyFunction(f, depth),
-            InstanceType i => new InstanceType(ApplyExterns(i.Exports, depth)),
+            InstanceType i => new InstanceType(ApplyExterns(i.Exports, depth), ApplyDeclared(i.Declared)),
             ComponentTypeInfo c => new ComponentTypeInfo(ApplyExterns(c.Imports, depth), ApplyExterns(c.Exports, depth)),
             _ => type,
         };
         _memo[type] = result;
+        return result;
+    }
+
+    private ResourceType[] ApplyDeclared(ResourceType[] declared)
+    {
+        if (declared.Length == 0) return declared;
+        var result = new ResourceType[declared.Length];
+        for (int i = 0; i < result.Length; i++) result[i] = _map.TryGetValue(declared[i].Canonical, out var to) && to is ResourceType tr ? tr : declared[i];
         return result;
     }
 

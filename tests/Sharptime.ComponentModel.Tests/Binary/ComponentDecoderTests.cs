@@ -347,10 +347,10 @@ public sealed class CanonTests
     {
         // variant { a(f32), b(u64) } flattens to (i32 discriminant, i64 joined payload).
         var info = Check.Valid(CB.Component(
-            CB.Items(7,
-                CB.Raw(0x71, 0x02, 0x01, (byte)'a', 0x01, CB.F32, 0x00, 0x01, (byte)'b', 0x01, CB.U64, 0x00),
-                CB.FuncType(null, ("v", CB.Idx(0)))),
-            CB.Items(10, CB.Import("f", 0x01, 0x01)),
+            CB.Items(7, CB.Raw(0x71, 0x02, 0x01, (byte)'a', 0x01, CB.F32, 0x00, 0x01, (byte)'b', 0x01, CB.U64, 0x00)),
+            CB.Items(10, CB.Import("v", 0x03, 0x00, 0x00)),
+            CB.Items(7, CB.FuncType(null, ("v", CB.Idx(1)))),
+            CB.Items(10, CB.Import("f", 0x01, 0x02)),
             CB.Items(8, CB.Lower(0))));
         Assert.Equal(new FuncType([ValType.I32, ValType.I64], []), info.Canons[0].CoreType);
     }
@@ -366,8 +366,8 @@ public sealed class CanonTests
     public void ResourceBuiltinsHaveTheirCoreTypes()
     {
         var info = Check.Valid(Samples.Resources);
-        Assert.Equal(new FuncType([ValType.I32], [ValType.I32]), info.Canons[2].CoreType);
-        Assert.Equal(new FuncType([ValType.I32], []), info.Canons[3].CoreType);
+        Assert.Equal(new FuncType([ValType.I32], [ValType.I32]), info.Canons[0].CoreType);
+        Assert.Equal(new FuncType([ValType.I32], []), info.Canons[1].CoreType);
     }
 
     [Fact]
@@ -502,7 +502,6 @@ public sealed class ImportExportTests
     [InlineData("wasi:http/types")]
     [InlineData("wasi:http/types@0.2.0")]
     [InlineData("wasi:http/types@1.0.0-rc.1+build.5")]
-    [InlineData("ns:pkg/a/b")]
     public void ValidNames(string name) => Check.Valid(ImportFunc(name));
 
     [Theory]
@@ -516,6 +515,8 @@ public sealed class ImportExportTests
     [InlineData("wasi:http/types@01.0.0")]
     [InlineData("[method]nodot")]
     [InlineData("[async]f")]
+    [InlineData("ns:pkg/a/b")]
+    [InlineData("a:b:c/d")]
     public void InvalidNames(string name) => Check.Invalid(ImportFunc(name), "");
 
     [Fact]
@@ -580,6 +581,31 @@ public sealed class ImportExportTests
         var import = Assert.Single(info.Imports);
         Assert.Equal("wasi:keyvalue/store", import.Implements);
         Assert.Equal("db:1", import.ExternalId);
+    }
+
+    [Fact]
+    public void ImportedFunctionsUseOnlyImportedRecordNames() =>
+        Check.Invalid(CB.Component(
+            CB.Items(7, CB.Record(("a", CB.P(CB.U32))), CB.FuncType(null, ("r", CB.Idx(0)))),
+            CB.Items(10, CB.Import("f", 0x01, 0x01))), "not valid to be used as import");
+
+    [Fact]
+    public void ExportsMustUseTheExportedNameOfAResource() =>
+        // The lifted function returns (own $R) of the definition, not of the export `r`.
+        Check.Invalid(Samples.WithCore(("f", [], [CB.I32]),
+            CB.Items(7, CB.Resource(), CB.Raw(0x69, 0x00), CB.FuncType(CB.Idx(1))),
+            CB.Items(8, CB.Lift(0, 2)),
+            CB.Items(11, CB.Export("r", 0x03, 0), CB.Export("f", 0x01, 0))), "not valid to be used as export");
+
+    [Fact]
+    public void ImportsOfOneInstanceTypeHaveDistinctResources()
+    {
+        var info = Check.Valid(CB.Component(
+            CB.Items(7, CB.InstanceType(CB.DeclExport("r", 0x03, 0x01))),
+            CB.Items(10, CB.Import("a", 0x05, 0x00), CB.Import("b", 0x05, 0x00))));
+        var a = (ResourceType)info.Spaces.Instances[0].Exports[0].Type.Type;
+        var b = (ResourceType)info.Spaces.Instances[1].Exports[0].Type.Type;
+        Assert.NotSame(a.Canonical, b.Canonical);
     }
 
     [Fact]

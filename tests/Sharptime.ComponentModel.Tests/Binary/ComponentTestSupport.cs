@@ -51,42 +51,50 @@ internal static class Samples
         CB.Items(8, CB.Lift(0, 0, CB.Utf8, CB.Memory(0), CB.Realloc(1))),
         CB.Items(11, CB.Export("run", 0x01, 0)));
 
-    /// <summary>Imports a function taking a record, lowers it, and feeds it to a core module that imports it.</summary>
+    /// <summary>
+    /// Imports a record type (type 1 is its imported name) and a function taking it, lowers the function, and feeds
+    /// it to a core module that imports it.
+    /// </summary>
     public static byte[] LowerRecord => CB.Component(
-        CB.Items(7,
-            CB.Record(("a", CB.P(CB.U32)), ("b", CB.P(CB.F32))),
-            CB.FuncType(null, ("r", CB.Idx(0)))),
-        CB.Items(10, CB.Import("log", 0x01, 0x01)),
+        CB.Items(7, CB.Record(("a", CB.P(CB.U32)), ("b", CB.P(CB.F32)))),
+        CB.Items(10, CB.Import("rec", 0x03, 0x00, 0x00)),
+        CB.Items(7, CB.FuncType(null, ("r", CB.Idx(1)))),
+        CB.Items(10, CB.Import("log", 0x01, 0x02)),
         CB.Items(8, CB.Lower(0)),
         CB.Items(2, CB.CoreBundle(("log", 0x00, 0))),
         CB.CoreModuleSection(CB.CoreModule([("g", [], [])], imports: [("env", "log", [CB.I32, CB.CoreF32], [])])),
         CB.Items(2, CB.CoreInstantiate(0, ("env", 0))));
 
-    /// <summary>Defines a resource with a constructor and method exported through an instance.</summary>
+    /// <summary>
+    /// Defines a resource, exports it (type 1 is the exported name), and exports a constructor and a method typed
+    /// with the exported name.
+    /// </summary>
     public static byte[] Resources => WithCore(("f", [CB.I32], [CB.I32]),
+        CB.Items(7, CB.Resource()),                                // type 0
+        CB.Items(8, CB.Raw(0x02, 0x00), CB.Raw(0x03, 0x00), CB.Raw(0x04, 0x00)),
+        CB.Items(11, CB.Export("r", 0x03, 0)),                     // type 1
         CB.Items(7,
-            CB.Resource(),                                         // type 0
-            CB.Raw(0x69, 0x00),                                    // type 1: own 0
-            CB.Raw(0x68, 0x00),                                    // type 2: borrow 0
-            CB.FuncType(CB.Idx(1), ("rep", CB.P(CB.U32))),         // type 3: constructor
-            CB.FuncType(CB.P(CB.U32), ("self", CB.Idx(2)))),       // type 4: method
-        CB.Items(8,
-            CB.Lift(0, 3),
-            CB.Lift(0, 4),
-            CB.Raw(0x02, 0x00), CB.Raw(0x03, 0x00), CB.Raw(0x04, 0x00)),
+            CB.Raw(0x69, 0x01),                                    // type 2: own 1
+            CB.Raw(0x68, 0x01),                                    // type 3: borrow 1
+            CB.FuncType(CB.Idx(2), ("rep", CB.P(CB.U32))),         // type 4: constructor
+            CB.FuncType(CB.P(CB.U32), ("self", CB.Idx(3)))),       // type 5: method
+        CB.Items(8, CB.Lift(0, 4), CB.Lift(0, 5)),
         CB.Items(11,
-            CB.Export("r", 0x03, 0),
             CB.Export("[constructor]r", 0x01, 0),
             CB.Export("[method]r.get", 0x01, 1)));
 
-    /// <summary>An inner component importing an abstract resource and a function over it, instantiated by an outer one.</summary>
+    /// <summary>
+    /// An inner component importing an abstract resource and a function over it, instantiated by an outer one with
+    /// the outer's own imports.
+    /// </summary>
     public static byte[] NestedInstantiation => CB.Component(
         CB.NestedComponent(CB.Component(
             CB.Items(10, CB.Import("r", 0x03, 0x01)),
             CB.Items(7, CB.Raw(0x69, 0x00), CB.FuncType(null, ("x", CB.Idx(1)))),
             CB.Items(10, CB.Import("use", 0x01, 0x02)),
             CB.Items(11, CB.Export("use2", 0x01, 0)))),
-        CB.Items(7, CB.Resource(), CB.Raw(0x69, 0x00), CB.FuncType(null, ("x", CB.Idx(1)))),
+        CB.Items(10, CB.Import("r", 0x03, 0x01)),
+        CB.Items(7, CB.Raw(0x69, 0x00), CB.FuncType(null, ("x", CB.Idx(1)))),
         CB.Items(10, CB.Import("host-use", 0x01, 0x02)),
         CB.Items(5, CB.Instantiate(0, ("r", 0x03, 0), ("use", 0x01, 0))),
         CB.Items(6, CB.AliasExport(0x01, 0, "use2")),
