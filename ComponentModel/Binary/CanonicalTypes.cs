@@ -29,12 +29,12 @@ internal static class CanonicalTypes
             case PrimitiveType p:
                 return p.Kind switch
                 {
-                    PrimitiveKind.Bool or PrimitiveKind.S8 or PrimitiveKind.U8 => new(1, 1, 1, 1, false, false),
-                    PrimitiveKind.S16 or PrimitiveKind.U16 => new(1, 1, 2, 2, false, false),
-                    PrimitiveKind.S64 or PrimitiveKind.U64 or PrimitiveKind.F64 => new(1, 1, 8, 8, false, false),
+                    PrimitiveKind.Bool or PrimitiveKind.S8 or PrimitiveKind.U8 => new(1, 1, 1, 1, 1, false, false),
+                    PrimitiveKind.S16 or PrimitiveKind.U16 => new(1, 1, 1, 2, 2, false, false),
+                    PrimitiveKind.S64 or PrimitiveKind.U64 or PrimitiveKind.F64 => new(1, 1, 1, 8, 8, false, false),
                     // Sizes use 64-bit pointers, as the size bound is defined with elem_size(t, 'i64').
-                    PrimitiveKind.String => new(1, 2, 16, 8, false, true),
-                    _ => new(1, 1, 4, 4, false, false),
+                    PrimitiveKind.String => new(1, 1, 2, 16, 8, false, true),
+                    _ => new(1, 1, 1, 4, 4, false, false),
                 };
             case RecordType r:
             {
@@ -76,7 +76,7 @@ internal static class CanonicalTypes
             case FlagsType f:
             {
                 uint size = f.Labels.Length <= 8 ? 1u : f.Labels.Length <= 16 ? 2u : 4u;
-                return new(1, 1, size, size, false, false);
+                return new(1, 1, 1, size, size, false, false);
             }
             case ListType l:
             {
@@ -85,22 +85,22 @@ internal static class CanonicalTypes
                 {
                     ulong size = Math.Min(SizeCap, e.ElementSize * n);
                     int flat = (int)Math.Min((ulong)FlatCountCap, (ulong)e.FlatCount * n);
-                    return new(e.Depth + 1, flat, size, e.Alignment, e.ContainsBorrow, e.ContainsListOrString);
+                    return new(ComponentType.AddSize(1, e.Size), e.Depth + 1, flat, size, e.Alignment, e.ContainsBorrow, e.ContainsListOrString);
                 }
-                return new(e.Depth + 1, 2, 16, 8, e.ContainsBorrow, true);
+                return new(ComponentType.AddSize(1, e.Size), e.Depth + 1, 2, 16, 8, e.ContainsBorrow, true);
             }
             case MapType m:
             {
                 var k = m.Key.Facts;
                 var v = m.Value.Facts;
-                return new(Math.Max(k.Depth, v.Depth) + 1, 2, 16, 8, k.ContainsBorrow || v.ContainsBorrow, true);
+                return new(ComponentType.AddSize(1, ComponentType.AddSize(k.Size, v.Size)), Math.Max(k.Depth, v.Depth) + 1, 2, 16, 8, k.ContainsBorrow || v.ContainsBorrow, true);
             }
             case HandleType h:
-                return new(1, 1, 4, 4, h.IsBorrow, false);
+                return new(1, 1, 1, 4, 4, h.IsBorrow, false);
             case AsyncValueType a:
-                return new((a.Payload?.Facts.Depth ?? 0) + 1, 1, 4, 4, false, false);
+                return new(ComponentType.AddSize(1, a.Payload?.Facts.Size ?? 0), (a.Payload?.Facts.Depth ?? 0) + 1, 1, 4, 4, false, false);
             default:
-                return new(1, 1, 4, 4, false, false);
+                return new(1, 1, 1, 4, 4, false, false);
         }
     }
 
@@ -109,13 +109,14 @@ internal static class CanonicalTypes
     /// <summary>Record/tuple layout: fields in order, each at its alignment.</summary>
     private struct Accumulator
     {
-        private int _depth, _flat;
+        private int _nodes, _depth, _flat;
         private ulong _size;
         private uint _align;
         private bool _borrow, _memory;
 
         public void AddField(ValueTypeFacts f)
         {
+            _nodes = ComponentType.AddSize(_nodes, f.Size);
             _depth = Math.Max(_depth, f.Depth);
             _flat = Math.Min(FlatCountCap, _flat + f.FlatCount);
             _size = Math.Min(SizeCap, AlignTo(_size, f.Alignment) + f.ElementSize);
@@ -127,21 +128,23 @@ internal static class CanonicalTypes
         public readonly ValueTypeFacts Finish()
         {
             uint align = Math.Max(1u, _align);
-            return new(_depth + 1, _flat, AlignTo(_size, align), align, _borrow, _memory);
+            return new(ComponentType.AddSize(_nodes, 1), _depth + 1, _flat, AlignTo(_size, align), align, _borrow, _memory);
         }
     }
 
     /// <summary>Variant layout: a discriminant, then the largest payload at the largest payload alignment.</summary>
     private struct VariantAccumulator(int caseCount)
     {
-        private int _depth, _flat;
+        private int _nodes, _depth, _flat;
         private ulong _size;
         private uint _align = 1;
         private bool _borrow, _memory;
 
         public void AddCase(ValueTypeFacts? payload)
         {
+            _nodes = ComponentType.AddSize(_nodes, 1);
             if (payload is not ValueTypeFacts f) return;
+            _nodes = ComponentType.AddSize(_nodes, f.Size);
             _depth = Math.Max(_depth, f.Depth);
             _flat = Math.Max(_flat, f.FlatCount);
             _size = Math.Max(_size, f.ElementSize);
@@ -155,7 +158,7 @@ internal static class CanonicalTypes
             uint disc = caseCount <= 256 ? 1u : caseCount <= 65536 ? 2u : 4u;
             uint align = Math.Max(disc, _align);
             ulong size = AlignTo(AlignTo(disc, _align) + _size, align);
-            return new(_depth + 1, Math.Min(FlatCountCap, _flat + 1), Math.Min(SizeCap, size), align, _borrow, _memory);
+            return new(ComponentType.AddSize(_nodes, 1), _depth + 1, Math.Min(FlatCountCap, _flat + 1), Math.Min(SizeCap, size), align, _borrow, _memory);
         }
     }
 

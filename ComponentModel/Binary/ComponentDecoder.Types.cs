@@ -167,6 +167,15 @@ internal sealed partial class ComponentDecoder
     private void ReadTypeDefinition(ref WasmReader reader, Scope scope, int depth) =>
         scope.Spaces.Types.Add(ReadDefType(ref reader, scope, depth));
 
+    /// <summary>Reads a type definition and bounds its effective size.</summary>
+    private static ComponentType ReadDefType(ref WasmReader reader, Scope scope, int depth)
+    {
+        int at = reader.Offset;
+        var type = ReadDefTypeUnchecked(ref reader, scope, depth);
+        if (type.Size > ComponentType.MaxSize) Invalid("effective type size exceeds the limit", at);
+        return type;
+    }
+
     /// <summary>Reads a <c>valtype</c>: a primitive, or an index that must name a defined value type.</summary>
     private static ValueType ReadValType(ref WasmReader reader, IndexSpaces spaces)
     {
@@ -207,7 +216,7 @@ internal sealed partial class ComponentDecoder
         return label;
     }
 
-    private static ComponentType ReadDefType(ref WasmReader reader, Scope scope, int depth)
+    private static ComponentType ReadDefTypeUnchecked(ref WasmReader reader, Scope scope, int depth)
     {
         var spaces = scope.Spaces;
         int at = reader.Offset;

@@ -693,25 +693,31 @@ internal sealed partial class ComponentDecoder
         {
             if (type.Sort != Sort.Func) Invalid($"`{name}` is not a func, but annotated names only name functions", at);
             ExternNames.Check(name, out _, out var resourceName);
-            if (!resourceNames.TryGetValue(resourceName!, out var resource))
-            {
-                Invalid($"resource name `{resourceName}` is not known in this context", at);
-                return;
-            }
+            // The function's shape first, then whether it names the resource the annotation names.
             var f = type.Function;
+            HandleType? handle = null;
             if (kind == ExternNameKind.Constructor)
             {
+                if (f.Result is null) Invalid($"function `{name}` should return one value", at);
                 var result = f.Result is ResultType { Ok: ValueType ok } ? ok : f.Result;
-                if (result is not HandleType { IsBorrow: false } h || !ReferenceEquals(h.Resource, resource))
-                    Invalid($"function `{name}` should return `(own $T)`", at);
+                if (result is not HandleType { IsBorrow: false } own) Invalid($"function `{name}` should return `(own $T)`", at);
+                else handle = own;
             }
             else if (kind == ExternNameKind.Method)
             {
                 if (f.Params.Length == 0) Invalid($"function `{name}` should have at least one argument", at);
                 if (f.Params[0].Label != "self") Invalid($"function `{name}` should have a first argument called `self`", at);
-                if (f.Params[0].Type is not HandleType { IsBorrow: true } h || !ReferenceEquals(h.Resource, resource))
-                    Invalid($"function `{name}` should take a first argument of `(borrow $T)`", at);
+                if (f.Params[0].Type is not HandleType { IsBorrow: true } borrow) Invalid($"function `{name}` should take a first argument of `(borrow $T)`", at);
+                else handle = borrow;
             }
+            if (!resourceNames.TryGetValue(resourceName!, out var resource))
+            {
+                Invalid($"resource name `{resourceName}` is not known in this context", at);
+                return;
+            }
+            // The handle must use the name the resource has in this scope.
+            if (handle is not null && !ReferenceEquals(handle.Resource, resource))
+                Invalid($"function `{name}` does not match expected resource name `{resourceName}`: resource used in function does not have a name in this context", at);
         }
     }
 

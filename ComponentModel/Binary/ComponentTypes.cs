@@ -9,6 +9,33 @@ namespace Sharptime.ComponentModel.Binary;
 /// <summary>Anything that can sit in a component's type index space.</summary>
 internal abstract class ComponentType
 {
+    /// <summary>Largest effective size a type definition may have (see <see cref="Size"/>).</summary>
+    public const int MaxSize = 1_000_000;
+
+    /// <summary>
+    /// Effective size: the number of type nodes when every shared use is counted again (saturating). Types are DAGs,
+    /// so a small binary can describe a huge tree; bounding this size bounds every walk over a type (matching,
+    /// substitution, naming checks), which otherwise could take exponential time.
+    /// </summary>
+    public abstract int Size { get; }
+
+    /// <summary>Saturating sum of sizes.</summary>
+    public static int AddSize(int a, int b) => (int)Math.Min(int.MaxValue / 2, (long)a + b);
+
+    /// <summary>Size of whatever an <see cref="ExternType"/> holds.</summary>
+    public static int SizeOf(object type) => type switch
+    {
+        ComponentType t => t.Size,
+        CoreModuleType m => 1 + m.Imports.Length + m.Exports.Length,
+        _ => 1,
+    };
+
+    protected static int SizeOf(NamedExtern[] items)
+    {
+        int size = 1;
+        foreach (var item in items) size = AddSize(size, SizeOf(item.Type.Type));
+        return size;
+    }
 }
 
 /// <summary>Primitive value type codes; the numeric value is the binary encoding.</summary>
@@ -39,10 +66,13 @@ internal enum PrimitiveKind : byte
 internal abstract class ValueType : ComponentType
 {
     public ValueTypeFacts Facts { get; set; }
+
+    public override int Size => Facts.Size;
 }
 
 /// <summary>Per-type facts computed bottom-up at construction.</summary>
 internal readonly record struct ValueTypeFacts(
+    int Size,
     int Depth,
     int FlatCount,
     ulong ElementSize,
@@ -187,6 +217,8 @@ internal sealed class ResourceType : ComponentType
     /// <summary>A new name for the same resource.</summary>
     public ResourceType Alias() => new(this);
 
+    public override int Size => 1;
+
     /// <summary>Representation type, for locally defined resources (always i32 today).</summary>
     public ValType? Representation { get; init; }
 
@@ -205,6 +237,15 @@ internal sealed class FunctionType(LabeledType[] parameters, ValueType? result, 
     public LabeledType[] Params { get; } = parameters;
     public ValueType? Result { get; } = result;
     public bool IsAsync { get; } = isAsync;
+
+    public override int Size { get; } = ComputeSize(parameters, result);
+
+    private static int ComputeSize(LabeledType[] parameters, ValueType? result)
+    {
+        int size = AddSize(1, result?.Size ?? 0);
+        foreach (var p in parameters) size = AddSize(size, p.Type.Size);
+        return size;
+    }
 }
 
 /// <summary>The sorts of component-level definitions.</summary>
@@ -245,6 +286,8 @@ internal sealed class InstanceType(NamedExtern[] exports, ResourceType[]? declar
 {
     public NamedExtern[] Exports { get; } = exports;
 
+    public override int Size { get; } = SizeOf(exports);
+
     /// <summary>The abstract resources this type declares with <c>(sub resource)</c> exports (fresh per import).</summary>
     public ResourceType[] Declared { get; } = declared ?? [];
 
@@ -266,6 +309,8 @@ internal sealed class ComponentTypeInfo(NamedExtern[] imports, NamedExtern[] exp
 {
     public NamedExtern[] Imports { get; } = imports;
     public NamedExtern[] Exports { get; } = exports;
+
+    public override int Size { get; } = AddSize(SizeOf(imports), SizeOf(exports));
 }
 
 /// <summary>A core type: a function type or a module type.</summary>

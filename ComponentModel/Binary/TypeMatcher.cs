@@ -178,51 +178,84 @@ internal static class TypeMatcher
         a is null ? e is null : e is not null && Value(a, e);
 
     /// <summary>Structural equality of value types; resources by identity. Recursion depth is the types' nesting depth.</summary>
-    public static bool Value(ValueType a, ValueType e)
+    /// <remarks>
+    /// Types are DAGs (a type index may be used many times), so pairs already found equal are remembered: without
+    /// that, two distinct but equal types built by doubling would take exponential time to compare.
+    /// </remarks>
+    public static bool Value(ValueType a, ValueType e) => new ValueComparer().Equal(a, e);
+
+    private sealed class ValueComparer
     {
-        if (ReferenceEquals(a, e)) return true;
-        switch (a, e)
+        private readonly HashSet<(ValueType, ValueType)> _equal = new(PairComparer.Instance);
+
+        public bool Equal(ValueType a, ValueType e)
         {
-            case (RecordType x, RecordType y):
-                if (x.Fields.Length != y.Fields.Length) return false;
-                for (int i = 0; i < x.Fields.Length; i++)
-                {
-                    if (x.Fields[i].Label != y.Fields[i].Label || !Value(x.Fields[i].Type, y.Fields[i].Type)) return false;
-                }
-                return true;
-            case (VariantType x, VariantType y):
-                if (x.Cases.Length != y.Cases.Length) return false;
-                for (int i = 0; i < x.Cases.Length; i++)
-                {
-                    if (x.Cases[i].Label != y.Cases[i].Label || !OptionalValue(x.Cases[i].Type, y.Cases[i].Type)) return false;
-                }
-                return true;
-            case (ListType x, ListType y):
-                return x.Length == y.Length && Value(x.Element, y.Element);
-            case (TupleType x, TupleType y):
-                if (x.Types.Length != y.Types.Length) return false;
-                for (int i = 0; i < x.Types.Length; i++)
-                {
-                    if (!Value(x.Types[i], y.Types[i])) return false;
-                }
-                return true;
-            case (FlagsType x, FlagsType y):
-                return x.Labels.AsSpan().SequenceEqual(y.Labels);
-            case (EnumType x, EnumType y):
-                return x.Labels.AsSpan().SequenceEqual(y.Labels);
-            case (OptionType x, OptionType y):
-                return Value(x.Some, y.Some);
-            case (ResultType x, ResultType y):
-                return OptionalValue(x.Ok, y.Ok) && OptionalValue(x.Error, y.Error);
-            case (HandleType x, HandleType y):
-                return x.IsBorrow == y.IsBorrow && ReferenceEquals(x.Resource.Canonical, y.Resource.Canonical);
-            case (AsyncValueType x, AsyncValueType y):
-                return x.IsStream == y.IsStream && OptionalValue(x.Payload, y.Payload);
-            case (MapType x, MapType y):
-                return Value(x.Key, y.Key) && Value(x.Value, y.Value);
-            default:
-                return false;
+            if (ReferenceEquals(a, e) || _equal.Contains((a, e))) return true;
+            if (!Structural(a, e)) return false;
+            _equal.Add((a, e));
+            return true;
         }
+
+        private bool Optional(ValueType? a, ValueType? e) => a is null ? e is null : e is not null && Equal(a, e);
+
+        private bool Structural(ValueType a, ValueType e)
+        {
+            switch (a, e)
+            {
+                case (RecordType x, RecordType y):
+                    if (x.Fields.Length != y.Fields.Length) return false;
+                    for (int i = 0; i < x.Fields.Length; i++)
+                    {
+                        if (x.Fields[i].Label != y.Fields[i].Label || !Equal(x.Fields[i].Type, y.Fields[i].Type)) return false;
+                    }
+                    return true;
+                case (VariantType x, VariantType y):
+                    if (x.Cases.Length != y.Cases.Length) return false;
+                    for (int i = 0; i < x.Cases.Length; i++)
+                    {
+                        if (x.Cases[i].Label != y.Cases[i].Label || !Optional(x.Cases[i].Type, y.Cases[i].Type)) return false;
+                    }
+                    return true;
+                case (ListType x, ListType y):
+                    return x.Length == y.Length && Equal(x.Element, y.Element);
+                case (TupleType x, TupleType y):
+                    if (x.Types.Length != y.Types.Length) return false;
+                    for (int i = 0; i < x.Types.Length; i++)
+                    {
+                        if (!Equal(x.Types[i], y.Types[i])) return false;
+                    }
+                    return true;
+                case (FlagsType x, FlagsType y):
+                    return x.Labels.AsSpan().SequenceEqual(y.Labels);
+                case (EnumType x, EnumType y):
+                    return x.Labels.AsSpan().SequenceEqual(y.Labels);
+                case (OptionType x, OptionType y):
+                    return Equal(x.Some, y.Some);
+                case (ResultType x, ResultType y):
+                    return Optional(x.Ok, y.Ok) && Optional(x.Error, y.Error);
+                case (HandleType x, HandleType y):
+                    return x.IsBorrow == y.IsBorrow && ReferenceEquals(x.Resource.Canonical, y.Resource.Canonical);
+                case (AsyncValueType x, AsyncValueType y):
+                    return x.IsStream == y.IsStream && Optional(x.Payload, y.Payload);
+                case (MapType x, MapType y):
+                    return Equal(x.Key, y.Key) && Equal(x.Value, y.Value);
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>Compares pairs of types by reference.</summary>
+    private sealed class PairComparer : IEqualityComparer<(ValueType, ValueType)>
+    {
+        public static readonly PairComparer Instance = new();
+
+        public bool Equals((ValueType, ValueType) x, (ValueType, ValueType) y) =>
+            ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
+
+        public int GetHashCode((ValueType, ValueType) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1),
+                System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
     }
 
     public static string SortName(Sort sort) => sort switch

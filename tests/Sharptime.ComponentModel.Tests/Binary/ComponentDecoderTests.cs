@@ -248,6 +248,16 @@ public sealed class TypeSectionTests
     }
 
     [Fact]
+    public void EffectiveTypeSizeIsBounded()
+    {
+        // t(k) = tuple(t(k-1), t(k-1)): 30 small definitions whose expanded tree has 2^30 nodes.
+        var types = new Action<Enc>[30];
+        types[0] = CB.Raw(0x6F, 0x01, CB.U8);
+        for (int i = 1; i < types.Length; i++) types[i] = CB.Raw([0x6F, 0x02, .. CB.Idx((uint)i - 1), .. CB.Idx((uint)i - 1)]);
+        Check.Invalid(Types(types), "effective type size");
+    }
+
+    [Fact]
     public void ValueTypeNestingIsBounded()
     {
         var types = new Action<Enc>[300];
@@ -558,6 +568,13 @@ public sealed class ImportExportTests
         var info = Check.Valid(Samples.Resources);
         Assert.Equal(3, info.Exports.Count);
     }
+
+    [Fact]
+    public void ConstructorMustReturnOwn() =>
+        Check.Invalid(CB.Component(
+            CB.Items(10, CB.Import("r", 0x03, 0x01)),
+            CB.Items(7, CB.FuncType(CB.P(CB.U32))),
+            CB.Items(10, CB.Import("[constructor]r", 0x01, 0x01))), "should return `(own $T)`");
 
     [Fact]
     public void MethodNeedsSelfBorrow() =>
