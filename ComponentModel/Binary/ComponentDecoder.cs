@@ -670,9 +670,10 @@ internal sealed partial class ComponentDecoder
     /// Checks an import or export name in a scope: validity, strong uniqueness, and the rules of annotated names
     /// (<c>[constructor]</c>, <c>[method]</c>, <c>[static]</c>) against the scope's resources.
     /// </summary>
-    private static void CheckExtern(Scope scope, bool isImport, string name, string? implements, ExternType type, int at)
+    private static void CheckExtern(Scope scope, bool isImport, string name, string? implements, ExternType type, int at, string? versionSuffix = null)
     {
         var kind = CheckExternName(name, at);
+        if (versionSuffix is not null && ExternNames.CheckVersionSuffix(name, versionSuffix) is string bad) Invalid($"invalid version suffix: {bad}", at);
         var keys = isImport ? scope.ImportKeys : scope.ExportKeys;
         if (!keys.Add(ExternNames.UniquenessKey(name)))
             Invalid($"{(isImport ? "import" : "export")} name `{name}` conflicts with previous name", at);
@@ -726,7 +727,7 @@ internal sealed partial class ComponentDecoder
         int at = reader.Offset;
         string name = ReadNameAttributes(ref reader, out var implements, out var version, out var externalId);
         var type = FreshInstance(ReadExternType(ref reader, scope, name));
-        CheckExtern(scope, isImport: true, name, implements, type, at);
+        CheckExtern(scope, isImport: true, name, implements, type, at, version);
         Push(scope.Spaces, type);
         if (type.Sort == Sort.Value) scope.ValueConsumed.Add(false);
         scope.Imports.Add(new NamedExtern(name, type));
@@ -777,7 +778,7 @@ internal sealed partial class ComponentDecoder
         {
             Malformed($"invalid leading byte (0x{hasAscription:x}) for optional export type", ascriptionAt);
         }
-        CheckExtern(scope, isImport: false, name, implements, type, at);
+        CheckExtern(scope, isImport: false, name, implements, type, at, version);
         if (sort == Sort.Value) ConsumeValue(scope, index, at);
         Push(scope.Spaces, type);
         if (sort == Sort.Value) scope.ValueConsumed.Add(true);

@@ -96,6 +96,32 @@ internal static class ExternNames
         return CheckLabel(path);
     }
 
+    /// <summary>
+    /// Checks a <c>versionsuffix</c> attribute: the name must end in a canonical interface version
+    /// (<c>@1</c>, <c>@0.2</c>, <c>@0.0.3</c>) that, with the suffix appended, is a valid semver.
+    /// </summary>
+    public static string? CheckVersionSuffix(string name, string suffix)
+    {
+        int at = name.IndexOf('@');
+        if (at < 0 || name.IndexOf(':') < 0) return $"`{name}` has no interface version for the version suffix";
+        var version = name.AsSpan(at + 1);
+        int parts = 1;
+        foreach (char c in version)
+        {
+            if (c == '.') parts++;
+            else if (!char.IsAsciiDigit(c)) return $"`{version}` is not a canonical version";
+        }
+        // Canonical versions keep the parts up to the first non-zero one: 1, 0.2, 0.0.3 (or 0.0.0).
+        bool canonical = parts switch
+        {
+            1 => version[0] != '0',
+            2 => version.StartsWith("0.") && version[2] != '0',
+            _ => version.StartsWith("0.0."),
+        };
+        if (!canonical) return $"`{version}` is not a canonical version";
+        return CheckVersion(string.Concat(version, suffix), requireFull: true);
+    }
+
     /// <summary>Words: lowercase kebab fragments, the first starting with a letter.</summary>
     private static string? CheckWords(ReadOnlySpan<char> s)
     {
@@ -108,7 +134,7 @@ internal static class ExternNames
     }
 
     /// <summary>A semver (major.minor.patch with optional -prerelease and +build) or a canonical version.</summary>
-    private static string? CheckVersion(ReadOnlySpan<char> s)
+    private static string? CheckVersion(ReadOnlySpan<char> s, bool requireFull = false)
     {
         if (s.IsEmpty) return "empty string";
         int plus = s.IndexOf('+');
@@ -129,7 +155,7 @@ internal static class ExternNames
             parts++;
         }
         // Canonical versions (1, 0.1, 0.0.1) drop the trailing parts; pre-release and build need all three.
-        if (parts > 3 || (parts < 3 && (dash >= 0 || plus >= 0))) return $"`{s}` is not a valid version";
+        if (parts > 3 || (parts < 3 && (requireFull || dash >= 0 || plus >= 0))) return $"`{s}` is not a valid version";
         return null;
     }
 

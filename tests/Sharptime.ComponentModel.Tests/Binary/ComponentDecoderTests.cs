@@ -625,6 +625,22 @@ public sealed class ImportExportTests
         Assert.NotSame(a.Canonical, b.Canonical);
     }
 
+    [Theory]
+    [InlineData("wasi:http/types@0.2", ".3", true)]
+    [InlineData("wasi:http/types@0.2", "3", false)]
+    [InlineData("wasi:http/types@1", ".2.3-rc.1", true)]
+    [InlineData("wasi:http/types@0.2.0", "1", false)]
+    [InlineData("wasi:http/types", "1.0.0", false)]
+    [InlineData("wasi:http/types@0.2", "..", false)]
+    public void VersionSuffixNeedsACanonicalVersion(string name, string suffix, bool valid)
+    {
+        var bytes = CB.Component(
+            CB.Items(7, CB.InstanceType()),
+            CB.Items(10, CB.Raw(new Enc().U8(0x02).Str(name).U32(1).U8(0x01).Str(suffix).U8(0x05, 0x00).ToArray())));
+        if (valid) Assert.Equal(suffix, Assert.Single(Check.Valid(bytes).Imports).VersionSuffix);
+        else Check.Invalid(bytes, "version");
+    }
+
     [Fact]
     public void ValueImportsMustBeConsumed() =>
         Check.Invalid(CB.Component(CB.Items(10, CB.Import("v", 0x02, 0x01, CB.U32))), "was not used");
