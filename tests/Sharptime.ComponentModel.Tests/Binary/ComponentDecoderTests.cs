@@ -400,6 +400,27 @@ public sealed class CanonTests
     }
 
     [Fact]
+    public void AsyncLiftAndBuiltinsDecode()
+    {
+        var info = Check.Valid(Samples.AsyncBuiltins);
+        var lift = info.Canons[0];
+        Assert.True(lift.Options.Async);
+        Assert.Equal(1u, lift.Options.Callback);
+        Assert.Equal(new FuncType([], [ValType.I64]), info.Canons[1].CoreType);
+        Assert.Equal(new FuncType([ValType.I32, ValType.I32, ValType.I32], [ValType.I32]), info.Canons[2].CoreType);
+        Assert.Equal(new FuncType([ValType.I32, ValType.I32], []), info.Canons[^1].CoreType);
+    }
+
+    [Fact]
+    public void CallbackRequiresAsync() =>
+        Check.Invalid(Samples.WithCore(("f", [CB.I32, CB.I32, CB.I32], [CB.I32]),
+            CB.Items(7, CB.FuncType(null)),
+            CB.Items(8, CB.Raw(new Enc().U8(0x00, 0x00).U32(0).U32(1).U8(0x07).U32(0).U32(0).ToArray()))), "callback without async");
+
+    [Fact]
+    public void ContextSlotsAreBounded() => Check.Invalid(CB.Component(CB.Items(8, CB.Raw(0x0A, 0x7F, 0x02))), "context slot");
+
+    [Fact]
     public void UnknownCanonIsMalformed() => Check.Malformed(CB.Component(CB.Items(8, CB.Raw(0x3F))), "canonical function");
 }
 

@@ -100,5 +100,38 @@ internal static class Samples
         CB.Items(6, CB.AliasExport(0x01, 0, "use2")),
         CB.Items(11, CB.Export("out", 0x01, 1)));
 
-    public static IReadOnlyList<byte[]> All => [LiftString, LowerRecord, Resources, NestedInstantiation];
+    /// <summary>
+    /// An async lift with a callback, and one of each kind of async builtin (streams, futures, waitables, context,
+    /// errors), over a core module with memory and realloc.
+    /// </summary>
+    public static byte[] AsyncBuiltins => CB.Component(
+        CB.CoreModuleSection(CB.CoreModule(
+            [("f", [CB.I32], [CB.I32]), ("cb", [CB.I32, CB.I32, CB.I32], [CB.I32]), ("realloc", [CB.I32, CB.I32, CB.I32, CB.I32], [CB.I32])],
+            memory: true)),
+        CB.Items(2, CB.CoreInstantiate(0)),
+        CB.Items(6,
+            CB.AliasCoreExport(0x00, 0, "f"), CB.AliasCoreExport(0x00, 0, "cb"),
+            CB.AliasCoreExport(0x00, 0, "realloc"), CB.AliasCoreExport(0x02, 0, "mem")),
+        CB.Items(7,
+            CB.Raw(0x66, 0x01, CB.U8),                              // type 0: stream<u8>
+            CB.Raw(0x65, 0x01, CB.String),                          // type 1: future<string>
+            CB.Raw(0x43, 0x01, 0x01, (byte)'x', CB.U32, 0x01, 0x00)), // type 2: async func(x: u32)
+        CB.Items(8,
+            CB.Raw(new Enc().U8(0x00, 0x00).U32(0).U32(2).U8(0x06).U8(0x07).U32(1).U32(2).ToArray()), // lift async callback
+            CB.Raw(0x0E, 0x00),                                     // stream.new
+            CB.Raw(0x0F, 0x00, 0x01, 0x03, 0x00),                   // stream.read (memory 0)
+            CB.Raw(0x10, 0x00, 0x01, 0x03, 0x00),                   // stream.write
+            CB.Raw(0x11, 0x00, 0x01),                               // stream.cancel-read async
+            CB.Raw(0x13, 0x00),                                     // stream.drop-readable
+            CB.Raw(0x15, 0x01),                                     // future.new
+            CB.Raw(0x16, 0x01, 0x03, 0x03, 0x00, 0x04, 0x02, 0x00), // future.read (memory, realloc, utf8)
+            CB.Raw(0x1F), CB.Raw(0x20, 0x00, 0x00), CB.Raw(0x21, 0x01, 0x00), CB.Raw(0x22), CB.Raw(0x23),
+            CB.Raw(0x0A, 0x7F, 0x00), CB.Raw(0x0B, 0x7F, 0x01),     // context.get/set
+            CB.Raw(0x0C, 0x01), CB.Raw(0x05), CB.Raw(0x06, 0x00), CB.Raw(0x0D),
+            CB.Raw(0x24), CB.Raw(0x25),
+            CB.Raw(0x1C, 0x01, 0x03, 0x00), CB.Raw(0x1E),           // error-context.new (memory 0), drop
+            CB.Raw(0x09, 0x00, CB.String, 0x01, 0x03, 0x00)),        // task.return string (memory 0)
+        CB.Items(11, CB.Export("run", 0x01, 0)));
+
+    public static IReadOnlyList<byte[]> All => [LiftString, LowerRecord, Resources, NestedInstantiation, AsyncBuiltins];
 }
