@@ -48,6 +48,7 @@ internal sealed partial class ComponentDecoder
         var imports = new List<CoreImport>();
         var exports = new List<CoreExport>();
         var exportNames = new HashSet<string>();
+        var importNames = new HashSet<(string, string)>();
         int count = reader.ReadLength();
         for (int i = 0; i < count; i++)
         {
@@ -59,6 +60,7 @@ internal sealed partial class ComponentDecoder
                 {
                     string module = reader.ReadName();
                     string name = reader.ReadName();
+                    if (!importNames.Add((module, name))) Invalid($"duplicate import name `{module}:{name}` in module type", at);
                     imports.Add(new CoreImport(module, name, ReadCoreExternType(ref reader, types)));
                     break;
                 }

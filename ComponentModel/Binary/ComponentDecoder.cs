@@ -184,6 +184,12 @@ internal sealed partial class ComponentDecoder
         {
             throw new InvalidModuleException(e.Reason, e.ByteOffset + start, e.FunctionIndex);
         }
+        // Inside a component, module imports are satisfied by name, so a (module, name) pair may appear only once.
+        var seen = new HashSet<(string, string)>();
+        foreach (var imp in module.Imports)
+        {
+            if (!seen.Add((imp.Module, imp.Name))) Invalid($"duplicate import name `{imp.Module}:{imp.Name}`", imp.Offset + start);
+        }
         var type = ModuleType(module);
         scope.Component!.CoreModules.Add(new CoreModuleDefinition(module, type, start));
         scope.Spaces.CoreModules.Add(type);

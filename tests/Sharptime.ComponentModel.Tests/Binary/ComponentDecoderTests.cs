@@ -91,6 +91,10 @@ public sealed class CoreSectionTests
             CB.Items(2, CB.CoreInstantiate(1, ("env", 0)))), "type mismatch");
 
     [Fact]
+    public void CoreModuleImportsAreUniqueInComponents() =>
+        Check.Invalid(CB.Component(CB.CoreModuleSection(CB.CoreModule([], imports: [("m", "f", [], []), ("m", "f", [], [])]))), "duplicate import name `m:f`");
+
+    [Fact]
     public void CoreInstantiationOfUnknownModuleIsInvalid() =>
         Check.Invalid(CB.Component(CB.Items(2, CB.CoreInstantiate(0))), "module index out of bounds");
 
