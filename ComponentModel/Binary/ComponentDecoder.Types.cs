@@ -116,7 +116,10 @@ internal sealed partial class ComponentDecoder
             }
             case 0x02:
             {
+                int limitsAt = reader.Offset;
                 var limits = ReadLimits(ref reader, out byte flags);
+                ulong maxPages = (flags & 4) != 0 ? 1UL << 48 : 1UL << 16;
+                if (limits.Min > maxPages || limits.Max > maxPages) Invalid($"memory size must be at most {maxPages} pages", limitsAt);
                 return CoreExtern.OfMemory(new MemoryType(limits, Shared: (flags & 2) != 0, Is64: (flags & 4) != 0));
             }
             case 0x03:

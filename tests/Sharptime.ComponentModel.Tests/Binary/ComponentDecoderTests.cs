@@ -121,6 +121,10 @@ public sealed class CoreSectionTests
     }
 
     [Fact]
+    public void ModuleTypeMemoriesAreBounded() =>
+        Check.Invalid(CB.Component(CB.Items(3, CB.Raw([0x50, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, .. new Enc().U32(70000).ToArray()]))), "memory size");
+
+    [Fact]
     public void NestedCoreModuleTypesAreInvalid() =>
         Check.Invalid(CB.Component(CB.Items(3, CB.Raw(0x50, 0x01, 0x01, 0x50, 0x00))), "cannot be nested");
 }
