@@ -165,8 +165,7 @@ internal sealed partial class ComponentEncoder : TokenParser
 
     /// <summary>
     /// An index: a number, or an identifier bound in <paramref name="sort"/> of the scope. A type identifier of an
-    /// enclosing scope stands for an outer alias of it, which is inserted (once; the identifier is then bound in the
-    /// inner scope too).
+    /// enclosing scope stands for an outer alias of it, inserted at each use (as the reference tools do).
     /// </summary>
     private uint Index(Sort sort, ComponentScope? scope = null)
     {
@@ -177,19 +176,29 @@ internal sealed partial class ComponentEncoder : TokenParser
         {
             string id = _src.Substring(t.Start + 1, t.Length - 1);
             if (scope.TryResolve(sort, id, out uint i)) return i;
-            if (current && sort == Sort.Type && scope.Kind != ScopeKind.ModuleType)
+            if (current && sort is Sort.Type or Sort.CoreType or Sort.CoreModule or Sort.Component
+                && (scope.Kind != ScopeKind.ModuleType || sort == Sort.CoreType))
             {
                 uint count = 1;
                 for (var outer = scope.Parent; outer is not null; outer = outer.Parent, count++)
                 {
                     if (!outer.TryResolve(sort, id, out uint outerIndex)) continue;
                     var b = new ByteBuffer();
-                    sort.Write(b);
-                    b.Byte(0x02);
+                    if (scope.Kind == ScopeKind.ModuleType)
+                    {
+                        b.Byte(sort.CoreByte());
+                        b.Byte(0x01);
+                    }
+                    else
+                    {
+                        sort.Write(b);
+                        b.Byte(0x02);
+                    }
                     b.U32(count);
                     b.U32(outerIndex);
-                    EmitAlias(b);
-                    return Define(sort, id, t);
+                    if (scope.Kind == ScopeKind.ModuleType) scope.Decl(0x02, b.Span);
+                    else EmitAlias(b);
+                    return Define(sort, null, t);
                 }
             }
             throw Error(t, $"unknown {sort.Word()} ${id}");
@@ -205,7 +214,7 @@ internal sealed partial class ComponentEncoder : TokenParser
     {
         var t = Next();
         bool core = coreImplied;
-        if (!core && IsKeyword(t, "core"))
+        if (IsKeyword(t, "core"))
         {
             core = true;
             t = Next();
@@ -321,6 +330,11 @@ internal sealed partial class ComponentEncoder : TokenParser
         {
             while (Peek().Kind == TokenKind.LParen) Field();
             if (Peek().Kind != TokenKind.RParen && Peek().Kind != TokenKind.Eof) throw Unexpected(Peek());
+            foreach (var (item, sort) in _scope.DeferredExports)
+            {
+                _scope.Item(11, item);
+                _scope.Define(sort, null);
+            }
             return _scope.FinishComponent();
         }
         finally
@@ -459,6 +473,10 @@ internal sealed partial class ComponentEncoder : TokenParser
         return k;
     }
 
+    /// <summary>
+    /// Queues the exports written on a definition. They are emitted at the end of the component, after every
+    /// field, which is where the reference tools put them; so they do not shift the indices of later definitions.
+    /// </summary>
     private void EmitInlineExports(List<ByteBuffer>? exports, Sort sort, uint index)
     {
         if (exports is null) return;
@@ -469,8 +487,7 @@ internal sealed partial class ComponentEncoder : TokenParser
             sort.Write(b);
             b.U32(index);
             b.Byte(0x00);
-            _scope.Item(11, b.Span);
-            _scope.Define(sort, null);
+            _scope.DeferredExports.Add((b.ToArray(), sort));
         }
     }
 
@@ -912,23 +929,30 @@ internal sealed partial class ComponentEncoder : TokenParser
         EmitInlineExports(exports, Sort.Func, index);
     }
 
+    /// <summary>A type index, bare or written <c>(type idx)</c>.</summary>
+    private uint TypeRef()
+    {
+        if (!At("type")) return Index(Sort.Type);
+        return SortRef(coreImplied: false, Sort.Type).Index;
+    }
+
     /// <summary>A core function: <c>(core func $f)</c>, <c>(core func $i "name")</c>, or a bare index.</summary>
     private uint CoreFuncRef()
     {
         if (Peek().Kind == TokenKind.LParen) return SortRef(coreImplied: false, Sort.CoreFunc).Index;
-        return Index(Sort.CoreFunc);
+        return InlineAliasOrIndex(Sort.CoreFunc, Peek());
     }
 
     private uint CoreMemoryRef()
     {
         if (Peek().Kind == TokenKind.LParen) return SortRef(coreImplied: false, Sort.CoreMemory).Index;
-        return Index(Sort.CoreMemory);
+        return InlineAliasOrIndex(Sort.CoreMemory, Peek());
     }
 
     private uint FuncRef()
     {
         if (Peek().Kind == TokenKind.LParen) return SortRef(coreImplied: false, Sort.Func).Index;
-        return Index(Sort.Func);
+        return InlineAliasOrIndex(Sort.Func, Peek());
     }
 
     /// <summary>Canonical options up to the first token that is not one.</summary>
@@ -958,7 +982,9 @@ internal sealed partial class ComponentEncoder : TokenParser
             Next();
             Next();
             b.Byte(op);
-            b.U32(op == 0x03 ? CoreMemoryRef() : CoreFuncRef());
+            // Written bare ($m, $i "name") or as a reference in which "core" may be left out: (func $i "f").
+            var sort = op == 0x03 ? Sort.CoreMemory : Sort.CoreFunc;
+            b.U32(Peek().Kind == TokenKind.LParen ? SortRef(coreImplied: true, sort).Index : InlineAliasOrIndex(sort, Peek()));
             ExpectRParen();
             n++;
         }
@@ -991,16 +1017,29 @@ internal sealed partial class ComponentEncoder : TokenParser
     private void Canon(Token open)
     {
         var b = new ByteBuffer();
+        int bodyStart = _p;
         var sort = CanonBody(b);
+        bool typed = sort != Sort.Func || HasLiftType(bodyStart);
         ExpectLParen();
         var sortTok = Peek();
         var defined = SortKeyword(coreImplied: false);
         if (defined != sort) throw Unexpected(sortTok);
         string? id = OptionalId();
+        if (!typed) b.U32(FuncTypeUse(sortTok));
         ExpectRParen();
         ExpectRParen();
         _scope.Item(8, b.Span);
         Define(sort, id, open);
+    }
+
+    /// <summary>Whether the <c>canon lift</c> starting at token <paramref name="start"/> had a <c>(type idx)</c>.</summary>
+    private bool HasLiftType(int start)
+    {
+        int save = _p;
+        _p = start - 2; // "(canon lift": GroupHasChild scans from the opening parenthesis
+        bool has = GroupHasChild("type");
+        _p = save;
+        return has;
     }
 
     /// <summary>The operation and its immediates, after <c>canon</c>; returns the sort of what it defines.</summary>
@@ -1015,10 +1054,8 @@ internal sealed partial class ComponentEncoder : TokenParser
                 b.Byte(0x00);
                 b.U32(CoreFuncRef());
                 CanonOpts(b);
-                ExpectLParen();
-                ExpectKeyword("type");
-                b.U32(Index(Sort.Type));
-                ExpectRParen();
+                // The type is (type idx) here, or else given by the (func $id? typeuse) naming the definition.
+                if (At("type")) b.U32(TypeRef());
                 return Sort.Func;
             case "lower":
                 b.Byte(0x01);
@@ -1026,13 +1063,13 @@ internal sealed partial class ComponentEncoder : TokenParser
                 b.U32(FuncRef());
                 CanonOpts(b);
                 return Sort.CoreFunc;
-            case "resource.new": b.Byte(0x02); b.U32(Index(Sort.Type)); break;
+            case "resource.new": b.Byte(0x02); b.U32(TypeRef()); break;
             case "resource.drop":
                 b.Byte(0x03);
-                b.U32(Index(Sort.Type));
+                b.U32(TypeRef());
                 if (TryKeyword("async")) throw Unexpected(opTok); // resource.drop async was removed
                 break;
-            case "resource.rep": b.Byte(0x04); b.U32(Index(Sort.Type)); break;
+            case "resource.rep": b.Byte(0x04); b.U32(TypeRef()); break;
             case "backpressure.inc": b.Byte(0x24); break;
             case "backpressure.dec": b.Byte(0x25); break;
             case "task.return":
@@ -1068,20 +1105,20 @@ internal sealed partial class ComponentEncoder : TokenParser
             }
             case "subtask.cancel": b.Byte(0x06); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
             case "subtask.drop": b.Byte(0x0d); break;
-            case "stream.new": b.Byte(0x0e); b.U32(Index(Sort.Type)); break;
-            case "stream.read": b.Byte(0x0f); b.U32(Index(Sort.Type)); CanonOpts(b); break;
-            case "stream.write": b.Byte(0x10); b.U32(Index(Sort.Type)); CanonOpts(b); break;
-            case "stream.cancel-read": b.Byte(0x11); b.U32(Index(Sort.Type)); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
-            case "stream.cancel-write": b.Byte(0x12); b.U32(Index(Sort.Type)); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
-            case "stream.drop-readable": b.Byte(0x13); b.U32(Index(Sort.Type)); break;
-            case "stream.drop-writable": b.Byte(0x14); b.U32(Index(Sort.Type)); break;
-            case "future.new": b.Byte(0x15); b.U32(Index(Sort.Type)); break;
-            case "future.read": b.Byte(0x16); b.U32(Index(Sort.Type)); CanonOpts(b); break;
-            case "future.write": b.Byte(0x17); b.U32(Index(Sort.Type)); CanonOpts(b); break;
-            case "future.cancel-read": b.Byte(0x18); b.U32(Index(Sort.Type)); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
-            case "future.cancel-write": b.Byte(0x19); b.U32(Index(Sort.Type)); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
-            case "future.drop-readable": b.Byte(0x1a); b.U32(Index(Sort.Type)); break;
-            case "future.drop-writable": b.Byte(0x1b); b.U32(Index(Sort.Type)); break;
+            case "stream.new": b.Byte(0x0e); b.U32(TypeRef()); break;
+            case "stream.read": b.Byte(0x0f); b.U32(TypeRef()); CanonOpts(b); break;
+            case "stream.write": b.Byte(0x10); b.U32(TypeRef()); CanonOpts(b); break;
+            case "stream.cancel-read": b.Byte(0x11); b.U32(TypeRef()); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
+            case "stream.cancel-write": b.Byte(0x12); b.U32(TypeRef()); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
+            case "stream.drop-readable": b.Byte(0x13); b.U32(TypeRef()); break;
+            case "stream.drop-writable": b.Byte(0x14); b.U32(TypeRef()); break;
+            case "future.new": b.Byte(0x15); b.U32(TypeRef()); break;
+            case "future.read": b.Byte(0x16); b.U32(TypeRef()); CanonOpts(b); break;
+            case "future.write": b.Byte(0x17); b.U32(TypeRef()); CanonOpts(b); break;
+            case "future.cancel-read": b.Byte(0x18); b.U32(TypeRef()); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
+            case "future.cancel-write": b.Byte(0x19); b.U32(TypeRef()); b.Byte(TryKeyword("async") ? (byte)1 : (byte)0); break;
+            case "future.drop-readable": b.Byte(0x1a); b.U32(TypeRef()); break;
+            case "future.drop-writable": b.Byte(0x1b); b.U32(TypeRef()); break;
             case "error-context.new": b.Byte(0x1c); CanonOpts(b); break;
             case "error-context.debug-message": b.Byte(0x1d); CanonOpts(b); break;
             case "error-context.drop": b.Byte(0x1e); break;

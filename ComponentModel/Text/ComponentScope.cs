@@ -109,6 +109,9 @@ internal sealed class ComponentScope
 
     public ScopeKind Kind { get; }
 
+    /// <summary>Exports written on definitions (<c>(func (export "f") ...)</c>), emitted after the last field.</summary>
+    public List<(byte[] Item, Sort Sort)> DeferredExports { get; } = [];
+
     /// <summary>The identifier of the component or type (without <c>$</c>), for outer aliases.</summary>
     public string? Name { get; }
 

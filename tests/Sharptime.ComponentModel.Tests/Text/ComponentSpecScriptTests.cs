@@ -23,6 +23,23 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, string> Unsupported = new(StringComparer.Ordinal)
     {
+        ["component-model/linking/tags.wast"] = "core text: tags (exception handling)",
+        ["component-model/linking/unit.wast"] = "core text: memory operands of loads/stores (multi-memory)",
+        ["component-model/validation/instantiation.wast"] = "core text: shared memories (threads)",
+        ["wasmtime-component/alias-region-known-imported-entities.wast"] = "core text: GC reference types",
+        ["wasmtime-component/alias-region-multiple-instantiations.wast"] = "core text: GC reference types",
+        ["wasmtime-component/alias-region-reexported-ambiguous-entities.wast"] = "core text: GC reference types",
+        ["wasmtime-component/alias-region-reexported-entities-to-imported-module.wast"] = "core module types: GC reference types",
+        ["wasmtime-component/alias-region-reexported-known-entities.wast"] = "core text: GC reference types",
+        ["wasmtime-component/async/exceptions.wast"] = "core text: tags (exception handling)",
+        ["wasmtime-component/async/intra-streams.wast"] = "core text: memory operands of loads/stores (multi-memory)",
+        ["wasmtime-component/async/streams-massive-send.wast"] = "core text: plain instructions as operands of a folded call",
+        ["wasmtime-component/exceptions.wast"] = "core text: tags (exception handling), GC reference types",
+        ["wasmtime-component/fixed_length_lists.wast"] = "text: quoted identifiers $\"...\"",
+        ["wasmtime-component/gc/empty.wast"] = "component text: the gc canonical option (GC proposal)",
+        ["wasmtime-component/memory64.wast"] = "core text: 64-bit memories",
+        ["wasmtime-component/modules.wast"] = "core text: tags (exception handling)",
+        ["wasmtime-component/tags.wast"] = "core text: tags (exception handling)",
     };
 
     public static IEnumerable<object[]> Scripts()
@@ -45,6 +62,7 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
         int scripts = 0, components = 0, encoded = 0, modules = 0, modulesEncoded = 0, malformed = 0, malformedJudged = 0;
         var failures = new List<string>();
         var notEncoded = new List<string>();
+        var excusedFiles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in Scripts())
         {
             var rel = (string)row[0];
@@ -106,7 +124,8 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
                 else
                 {
                     notEncoded.Add($"{rel}:{command.Line}: {error.Message}");
-                    if (!Unsupported.ContainsKey(rel) && Strict) failures.Add($"{rel}:{command.Line}: not encoded: {error.Message}");
+                    if (Unsupported.ContainsKey(rel)) excusedFiles.Add(rel);
+                    else failures.Add($"{rel}:{command.Line}: not encoded: {error.Message}");
                 }
             }
         }
@@ -114,10 +133,12 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
             .AppendLine($"{scripts} scripts; components encoded {encoded} of {components}; core modules encoded {modulesEncoded} of {modules}; " +
                         $"assert_malformed rejected {malformedJudged} of {malformed} (binary ones are left to the decoder)");
         foreach (var n in notEncoded) summary.AppendLine("  not encoded: " + n);
+        // The list stays honest: an entry whose file now encodes completely must go.
+        foreach (var file in Unsupported.Keys)
+        {
+            if (!excusedFiles.Contains(file)) failures.Add($"{file} is listed as unsupported but every component in it encodes");
+        }
         output.WriteLine(summary.ToString());
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
-
-    /// <summary>Whether a component outside <see cref="Unsupported"/> that fails to encode is a failure.</summary>
-    private const bool Strict = false;
 }
