@@ -112,9 +112,11 @@ internal sealed partial class ComponentEncoder : TokenParser
         return bytes;
     }
 
-    private uint U32()
+    private uint U32() => U32(Next());
+
+    /// <summary>A u32 from a token already consumed (the cursor never steps back: at the end of input it does not move).</summary>
+    private uint U32(Token t)
     {
-        var t = Next();
         if (t.Kind != TokenKind.Atom) throw Unexpected(t);
         var st = NumberParser.ParseInt(Text(t), 32, out ulong v);
         if (st == NumberStatus.Malformed || Text(t).StartsWith("-") || Text(t).StartsWith("+")) throw Unexpected(t);
@@ -203,8 +205,7 @@ internal sealed partial class ComponentEncoder : TokenParser
             }
             throw Error(t, $"unknown {sort.Word()} ${id}");
         }
-        _p--;
-        return U32();
+        return U32(t);
     }
 
     private bool AtIndex() => Peek().Kind == TokenKind.Id || Peek().Kind == TokenKind.Atom;

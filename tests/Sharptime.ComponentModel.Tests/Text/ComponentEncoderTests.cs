@@ -282,6 +282,19 @@ public sealed class ComponentEncoderTests
         Malformed(deepTypes, "nesting too deep");
     }
 
+    [Theory]
+    [InlineData("(component (type (tuple 0")]
+    [InlineData("(component (type (tuple u8")]
+    [InlineData("(component (core type (func (param i32")]
+    [InlineData("(component (alias outer 0")]
+    [InlineData("(component (type (record (field \"a\" 0")]
+    public async Task TruncatedInputEndsInAnErrorNotALoop(string text)
+    {
+        // Found by fuzzing: a cursor that stepped back at the end of input re-read the last index forever.
+        var run = Task.Run(() => Assert.Throws<MalformedModuleException>(() => ComponentWat.ToBinary(text)));
+        await run.WaitAsync(TimeSpan.FromSeconds(30)); // TimeoutException if the encoder does not finish
+    }
+
     [Fact]
     public void EveryPrefixOfAComponentFailsCleanly()
     {
