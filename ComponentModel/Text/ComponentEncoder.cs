@@ -1019,18 +1019,67 @@ internal sealed partial class ComponentEncoder : TokenParser
     {
         var b = new ByteBuffer();
         int bodyStart = _p;
+        if (IsKeyword(Peek(), "lift") && !HasLiftType(bodyStart))
+        {
+            CanonLiftTypedByDefinition(open, bodyStart);
+            return;
+        }
         var sort = CanonBody(b);
-        bool typed = sort != Sort.Func || HasLiftType(bodyStart);
         ExpectLParen();
         var sortTok = Peek();
         var defined = SortKeyword(coreImplied: false);
         if (defined != sort) throw Unexpected(sortTok);
         string? id = OptionalId();
-        if (!typed) b.U32(FuncTypeUse(sortTok));
         ExpectRParen();
         ExpectRParen();
         _scope.Item(8, b.Span);
         Define(sort, id, open);
+    }
+
+    /// <summary>
+    /// <c>(canon lift corefunc opts (func $id? typeuse))</c>: the type is written last but defined first (as the
+    /// reference tools do), before the aliases the options may introduce.
+    /// </summary>
+    private void CanonLiftTypedByDefinition(Token open, int bodyStart)
+    {
+        int last = LastChildGroup(bodyStart - 2);
+        if (last < 0) throw Unexpected(_t[^1]);
+        _p = last + 1;
+        var sortTok = Peek();
+        if (SortKeyword(coreImplied: false) != Sort.Func) throw Unexpected(sortTok);
+        string? id = OptionalId();
+        uint type = FuncTypeUse(sortTok);
+        ExpectRParen();
+        int end = _p;
+        _p = bodyStart;
+        var b = new ByteBuffer();
+        CanonBody(b);
+        if (_p != last) throw Unexpected(Peek());
+        b.U32(type);
+        _p = end;
+        ExpectRParen();
+        _scope.Item(8, b.Span);
+        Define(Sort.Func, id, open);
+    }
+
+    /// <summary>The token index of the last <c>(</c> directly inside the group opened at <paramref name="open"/>, or -1.</summary>
+    private int LastChildGroup(int open)
+    {
+        int depth = 0, last = -1;
+        for (int i = open; i < _t.Count; i++)
+        {
+            var t = _t[i];
+            if (t.Kind == TokenKind.LParen)
+            {
+                if (++depth == 2) last = i;
+            }
+            else if (t.Kind == TokenKind.RParen)
+            {
+                if (--depth == 0) return last;
+            }
+            else if (t.Kind == TokenKind.Eof) return -1;
+        }
+        return -1;
     }
 
     /// <summary>Whether the <c>canon lift</c> starting at token <paramref name="start"/> had a <c>(type idx)</c>.</summary>

@@ -59,7 +59,7 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
     public void EverySuiteScriptParsesAndItsComponentsEncode()
     {
         var root = SpecDirectory.Require();
-        int scripts = 0, components = 0, encoded = 0, modules = 0, modulesEncoded = 0, malformed = 0, malformedJudged = 0;
+        int scripts = 0, components = 0, encoded = 0, modules = 0, modulesEncoded = 0, malformed = 0, malformedJudged = 0, wording = 0;
         var failures = new List<string>();
         var notEncoded = new List<string>();
         var excusedFiles = new HashSet<string>(StringComparer.Ordinal);
@@ -111,7 +111,11 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
                 if (expectMalformed)
                 {
                     // A binary form is judged by the decoder; the text encoder only passes its bytes through.
-                    if (error is not null) malformedJudged++;
+                    if (error is not null)
+                    {
+                        malformedJudged++;
+                        if (error.Message.Contains(((WastAssertMalformed)command).Message, StringComparison.Ordinal)) wording++;
+                    }
                     else if (module.Kind is WastModuleKind.ComponentQuote or WastModuleKind.ComponentText or WastModuleKind.Quote or WastModuleKind.Text)
                         failures.Add($"{rel}:{command.Line}: assert_malformed was encoded");
                     continue;
@@ -131,7 +135,8 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
         }
         var summary = new StringBuilder()
             .AppendLine($"{scripts} scripts; components encoded {encoded} of {components}; core modules encoded {modulesEncoded} of {modules}; " +
-                        $"assert_malformed rejected {malformedJudged} of {malformed} (binary ones are left to the decoder)");
+                        $"assert_malformed rejected {malformedJudged} of {malformed} (binary ones are left to the decoder), " +
+                        $"{wording} in the suite's wording");
         foreach (var n in notEncoded) summary.AppendLine("  not encoded: " + n);
         // The list stays honest: an entry whose file now encodes completely must go.
         foreach (var file in Unsupported.Keys)
