@@ -755,14 +755,13 @@ internal sealed partial class ComponentEncoder : TokenParser
     /// <summary><c>(alias export $i "n" (sort $id?))</c>, <c>(alias core export ...)</c>, <c>(alias outer $c $x (sort $id?))</c>.</summary>
     private void Alias(Token open)
     {
-        var target = ParseAliasTarget(out bool outer, out bool coreExport, out uint outerCount, out uint index, out byte[]? name, out var outerScope);
+        ParseAliasTarget(out bool outer, out bool coreExport, out uint outerCount, out uint index, out byte[]? name, out var outerScope);
         ExpectLParen();
         var sortTok = Peek();
         var sort = SortKeyword(coreImplied: _scope.Kind == ScopeKind.ModuleType);
         string? id = OptionalId();
         ExpectRParen();
         ExpectRParen();
-        _ = target;
         WriteAlias(sort, outer, coreExport, outerCount, index, name, outerScope, id, sortTok);
     }
 
@@ -776,7 +775,11 @@ internal sealed partial class ComponentEncoder : TokenParser
         return WriteAlias(sort, outer, coreExport, outerCount, index, name, outerScope, id, at);
     }
 
-    private bool ParseAliasTarget(out bool outer, out bool coreExport, out uint outerCount, out uint index, out byte[]? name, out ComponentScope? outerScope)
+    /// <summary>
+    /// After <c>(alias</c>: <c>export $i "n"</c>, <c>core export $i "n"</c>, or <c>outer $scope idx</c>. For outer
+    /// aliases the index is resolved once the sort is known, so <paramref name="index"/> is then its token position.
+    /// </summary>
+    private void ParseAliasTarget(out bool outer, out bool coreExport, out uint outerCount, out uint index, out byte[]? name, out ComponentScope? outerScope)
     {
         outer = false;
         coreExport = false;
@@ -815,7 +818,7 @@ internal sealed partial class ComponentEncoder : TokenParser
             // Resolved later, once the sort is known: remember where the index is.
             index = (uint)_p;
             Next();
-            return true;
+            return;
         }
         if (IsKeyword(kw, "core"))
         {
@@ -826,7 +829,6 @@ internal sealed partial class ComponentEncoder : TokenParser
         else if (IsKeyword(kw, "export")) index = Index(Sort.Instance);
         else throw Unexpected(kw);
         name = Name();
-        return true;
     }
 
     private uint WriteAlias(Sort sort, bool outer, bool coreExport, uint outerCount, uint index, byte[]? name,
