@@ -12,6 +12,12 @@ internal enum WastModuleKind : byte
     Binary,
     /// <summary><c>(module quote "...")</c>: text that is only parsed when the module is encoded.</summary>
     Quote,
+    /// <summary><c>(component ...)</c> with fields. Runtime only keeps the tokens; ComponentModel encodes them.</summary>
+    ComponentText,
+    /// <summary><c>(component binary "...")</c>.</summary>
+    ComponentBinary,
+    /// <summary><c>(component quote "...")</c>.</summary>
+    ComponentQuote,
 }
 
 /// <summary>
@@ -28,8 +34,9 @@ internal sealed class WastModule
     private readonly byte[]? _bytes;
 
     private WastModule(WastModuleKind kind, string? name, string? fileName, int line, byte[]? bytes,
-        string? src, Lexer? lexer, int firstToken)
+        string? src, Lexer? lexer, int firstToken, bool isDefinition = false)
     {
+        IsDefinition = isDefinition;
         _lexer = lexer;
         Kind = kind;
         Name = name;
@@ -51,7 +58,43 @@ internal sealed class WastModule
     internal static WastModule FromTokens(string? name, string? fileName, int line, string src, Lexer lexer, int firstToken) =>
         new(WastModuleKind.Text, name, fileName, line, null, src, lexer, firstToken);
 
+    /// <summary>A component form; <paramref name="kind"/> is one of the component kinds.</summary>
+    internal static WastModule Component(WastModuleKind kind, string? name, string? fileName, int line, bool isDefinition,
+        byte[]? bytes, string? src, Lexer? lexer, int firstToken) =>
+        new(kind, name, fileName, line, bytes, src, lexer, firstToken, isDefinition);
+
     public WastModuleKind Kind { get; }
+
+    /// <summary>A component (encoded by ComponentModel, not by <see cref="Encode"/>).</summary>
+    public bool IsComponent => Kind >= WastModuleKind.ComponentText;
+
+    /// <summary><c>(component definition ...)</c>: compiled but not instantiated; instantiated later by name.</summary>
+    public bool IsDefinition { get; }
+
+    /// <summary>For text kinds: the script source, its tokens and the first token after the name.</summary>
+    internal string? Source => _src;
+    internal Lexer? Tokens => _lexer;
+    internal int FirstToken => _firstToken;
+
+    /// <summary>For binary kinds: the bytes; for quote kinds: the UTF-8 text. Not copied: do not modify.</summary>
+    internal byte[]? RawBytes => _bytes;
+
+    /// <summary>
+    /// Throws the first lexical error inside a text module's tokens: such errors surface before any syntax error,
+    /// as they would from a lexer run on the module alone.
+    /// </summary>
+    internal void ThrowFirstLexicalError()
+    {
+        if (_tokens is null) return;
+        int depth = 0;
+        for (int i = _firstToken; i < _tokens.Count; i++)
+        {
+            var t = _tokens[i];
+            if (t.Kind == TokenKind.Error) throw _lexer!.ErrorOf(t);
+            if (t.Kind == TokenKind.Eof || (t.Kind == TokenKind.RParen && --depth < 0)) break;
+            if (t.Kind == TokenKind.LParen) depth++;
+        }
+    }
 
     /// <summary>The <c>$name</c> the script gives the module (without <c>$</c>), or null.</summary>
     public string? Name { get; }
@@ -62,14 +105,14 @@ internal sealed class WastModule
     public int Line { get; }
 
     /// <summary>For <see cref="WastModuleKind.Quote"/>: the concatenated source text, as written (UTF-8).</summary>
-    public ReadOnlySpan<byte> QuotedText => Kind == WastModuleKind.Quote ? _bytes : default;
+    public ReadOnlySpan<byte> QuotedText => Kind is WastModuleKind.Quote or WastModuleKind.ComponentQuote ? _bytes : default;
 
     /// <summary>For <see cref="WastModuleKind.Text"/>: the module's fields as written in the script.</summary>
     public string? FieldsText
     {
         get
         {
-            if (Kind != WastModuleKind.Text) return null;
+            if (Kind is not (WastModuleKind.Text or WastModuleKind.ComponentText)) return null;
             int depth = 0, i = _firstToken;
             for (; i < _tokens!.Count; i++)
             {
@@ -87,10 +130,13 @@ internal sealed class WastModule
     /// The binary module: the bytes of a binary module, or the encoding of a text or quoted one.
     /// </summary>
     /// <exception cref="MalformedModuleException">The text or quoted module is malformed.</exception>
+    /// <exception cref="InvalidOperationException">This is a component: ComponentModel encodes those.</exception>
     public byte[] Encode()
     {
         switch (Kind)
         {
+            case WastModuleKind.ComponentText or WastModuleKind.ComponentBinary or WastModuleKind.ComponentQuote:
+                throw new InvalidOperationException("components are encoded by Sharptime.ComponentModel");
             case WastModuleKind.Binary:
                 return (byte[])_bytes!.Clone();
             case WastModuleKind.Quote:
@@ -103,16 +149,8 @@ internal sealed class WastModule
             }
             default:
             {
-                // Lexical errors inside the module surface first, as they would from a lexer run on it alone.
-                int depth = 0;
-                for (int i = _firstToken; i < _tokens!.Count; i++)
-                {
-                    var t = _tokens[i];
-                    if (t.Kind == TokenKind.Error) throw _lexer!.ErrorOf(t);
-                    if (t.Kind == TokenKind.Eof || (t.Kind == TokenKind.RParen && --depth < 0)) break;
-                    if (t.Kind == TokenKind.LParen) depth++;
-                }
-                return WatEncoder.EncodeTokens(_src!, FileName, _tokens, _strings!, _firstToken, Name);
+                ThrowFirstLexicalError();
+                return WatEncoder.EncodeTokens(_src!, FileName, _tokens!, _strings!, _firstToken, Name);
             }
         }
     }
@@ -146,8 +184,10 @@ internal readonly struct WastValue
 {
     private readonly byte _laneNans; // 2 bits per float lane
 
-    private WastValue(ValType type, ulong low, ulong high, NanPattern nan, V128Shape shape, byte laneNans, bool isNull, bool anyRef)
+    private WastValue(ValType type, ulong low, ulong high, NanPattern nan, V128Shape shape, byte laneNans, bool isNull, bool anyRef,
+        string? opaque = null)
     {
+        OpaqueText = opaque;
         Type = type;
         Low = low;
         High = high;
@@ -159,6 +199,14 @@ internal readonly struct WastValue
     }
 
     public ValType Type { get; }
+
+    /// <summary>
+    /// For a value the runtime does not model yet (component values such as <c>(str.const "a")</c>): its text as
+    /// written; <see cref="Type"/> is meaningless then. Scripts with such values parse, but cannot be run yet.
+    /// </summary>
+    public string? OpaqueText { get; }
+
+    public bool IsOpaque => OpaqueText is not null;
 
     /// <summary>Bits of i32/i64/f32/f64 (zero-extended), the low half of a v128, or the extern handle of <c>ref.extern N</c>.</summary>
     public ulong Low { get; }
@@ -202,6 +250,7 @@ internal readonly struct WastValue
     /// </summary>
     public bool MatchesNumeric(ReadOnlySpan<byte> slot)
     {
+        if (IsOpaque) throw new InvalidOperationException($"{OpaqueText} is not a core value");
         ulong low = BinaryPrimitives.ReadUInt64LittleEndian(slot);
         switch (Type)
         {
@@ -258,8 +307,9 @@ internal readonly struct WastValue
     public static WastValue ExternRef(ulong handle) => new(ValType.ExternRef, handle, 0, NanPattern.None, default, 0, false, false);
     public static WastValue FuncRef(ulong index) => new(ValType.FuncRef, index, 0, NanPattern.None, default, 0, false, false);
     public static WastValue AnyRef(ValType type) => new(type, 0, 0, NanPattern.None, default, 0, false, true);
+    public static WastValue Opaque(string text) => new(default, 0, 0, NanPattern.None, default, 0, false, false, text);
 
-    public override string ToString() => Type switch
+    public override string ToString() => OpaqueText ?? Type switch
     {
         ValType.I32 => $"i32:{I32}",
         ValType.I64 => $"i64:{I64}",
@@ -305,6 +355,12 @@ internal sealed record WastAssertInvalid(int Line, WastModule Module, string Mes
 internal sealed record WastAssertUnlinkable(int Line, WastModule Module, string Message) : WastCommand(Line);
 
 internal sealed record WastAssertUninstantiable(int Line, WastModule Module, string Message) : WastCommand(Line);
+
+/// <summary>
+/// <c>(component instance $name $definition)</c>: instantiate a <c>component definition</c> under a new name.
+/// Names are without <c>$</c>.
+/// </summary>
+internal sealed record WastInstanceCommand(int Line, string InstanceName, string DefinitionName) : WastCommand(Line);
 
 /// <summary>A parsed <c>.wast</c> script.</summary>
 internal sealed class WastScript

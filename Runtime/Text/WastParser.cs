@@ -113,6 +113,18 @@ internal sealed class WastParser : TokenParser
                 case "module":
                     commands.Add(new WastModuleCommand(line, ModuleBody(open)));
                     continue; // ModuleBody consumed the ')'
+                case "component":
+                    if (IsKeyword(Peek(), "instance"))
+                    {
+                        // (component instance $name $definition): instantiates an earlier definition.
+                        Next();
+                        string instance = OptionalId() ?? throw Unexpected(Peek());
+                        string definition = OptionalId() ?? throw Unexpected(Peek());
+                        commands.Add(new WastInstanceCommand(line, instance, definition));
+                        break;
+                    }
+                    commands.Add(new WastModuleCommand(line, ComponentBody(open)));
+                    continue; // ComponentBody consumed the ')'
                 case "register":
                 {
                     string name = ExpectString();
@@ -135,11 +147,9 @@ internal sealed class WastParser : TokenParser
                 }
                 case "assert_trap":
                 {
-                    if (Peek().Kind == TokenKind.LParen && IsKeyword(Peek(1), "module"))
+                    if (Peek().Kind == TokenKind.LParen && (IsKeyword(Peek(1), "module") || IsKeyword(Peek(1), "component")))
                     {
-                        var modOpen = Next();
-                        Next();
-                        var module = ModuleBody(modOpen);
+                        var module = ModuleArg();
                         commands.Add(new WastAssertTrap(line, null, module, ExpectString()));
                     }
                     else
@@ -191,8 +201,37 @@ internal sealed class WastParser : TokenParser
     {
         var open = Next();
         if (open.Kind != TokenKind.LParen) throw Unexpected(open);
-        ExpectKeyword("module");
+        var kw = Next();
+        if (IsKeyword(kw, "component")) return ComponentBody(open);
+        if (!IsKeyword(kw, "module")) throw Unexpected(kw);
         return ModuleBody(open);
+    }
+
+    /// <summary>
+    /// Parses what follows <c>(component</c>, through the closing parenthesis: <c>definition</c>? <c>$id</c>? then
+    /// <c>binary</c>/<c>quote</c> strings or component fields, which are kept as tokens for ComponentModel to encode.
+    /// </summary>
+    private WastModule ComponentBody(Token open)
+    {
+        bool definition = false;
+        if (IsKeyword(Peek(), "definition"))
+        {
+            Next();
+            definition = true;
+        }
+        string? name = OptionalId();
+        if (IsKeyword(Peek(), "binary") || IsKeyword(Peek(), "quote"))
+        {
+            bool binary = IsKeyword(Next(), "binary");
+            var bytes = new List<byte>();
+            while (Peek().Kind == TokenKind.String) bytes.AddRange(ExpectStringBytes());
+            Expect(TokenKind.RParen);
+            return WastModule.Component(binary ? WastModuleKind.ComponentBinary : WastModuleKind.ComponentQuote,
+                name, _file, open.Line, definition, bytes.ToArray(), null, null, 0);
+        }
+        int start = _p;
+        SkipToClose(open);
+        return WastModule.Component(WastModuleKind.ComponentText, name, _file, open.Line, definition, null, _src, _lexer, start);
     }
 
     /// <summary>Parses what follows <c>(module</c>, through the closing parenthesis.</summary>
@@ -283,10 +322,31 @@ internal sealed class WastParser : TokenParser
                 v = Peek().Kind == TokenKind.RParen && expected ? WastValue.AnyRef(ValType.FuncRef) : WastValue.FuncRef(Int(Next(), 64));
                 break;
             default:
-                throw Error(kw, $"unexpected token '{Text(kw)}': expected a constant");
+                if (!IsComponentValue(Text(kw))) throw Error(kw, $"unexpected token '{Text(kw)}': expected a constant");
+                // Component values (strings, records, ...) are kept as text until the component runner exists.
+                _p -= 2;
+                var valueOpen = Next();
+                Next();
+                int start = valueOpen.Start;
+                SkipToClose(valueOpen);
+                var last = _t[_p - 1];
+                return WastValue.Opaque(_src.Substring(start, last.Start + last.Length - start));
         }
         Expect(TokenKind.RParen);
         return v;
+    }
+
+    /// <summary>
+    /// Value forms of component-model scripts: <c>u32.const</c>, <c>str.const</c>, <c>record.const</c>,
+    /// <c>option.some</c>, <c>result.ok</c>, ...: a component value type, a dot, and a constructor.
+    /// </summary>
+    private static bool IsComponentValue(ReadOnlySpan<char> kw)
+    {
+        int dot = kw.IndexOf('.');
+        if (dot <= 0 || dot == kw.Length - 1) return false;
+        return kw[..dot] is "bool" or "s8" or "u8" or "s16" or "u16" or "s32" or "u32" or "s64" or "u64" or "f32" or "f64"
+            or "char" or "str" or "string" or "list" or "record" or "tuple" or "variant" or "enum" or "flags" or "option"
+            or "result" or "own" or "borrow" or "stream" or "future";
     }
 
     private NanPattern NanPatternOf(Token t)
