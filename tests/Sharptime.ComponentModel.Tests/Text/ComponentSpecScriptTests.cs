@@ -21,7 +21,7 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
     /// parsed and encoded (so nothing may crash), but their components are not required to encode. Keep this the
     /// only place such a list lives.
     /// </summary>
-    private static readonly Dictionary<string, string> Unsupported = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> Unsupported = new(StringComparer.Ordinal)
     {
         ["component-model/linking/tags.wast"] = "core text: tags (exception handling)",
         ["component-model/linking/unit.wast"] = "core text: memory operands of loads/stores (multi-memory)",
@@ -42,7 +42,7 @@ public sealed class ComponentSpecScriptTests(ITestOutputHelper output)
         ["wasmtime-component/tags.wast"] = "core text: tags (exception handling)",
     };
 
-    public static IEnumerable<object[]> Scripts()
+    internal static IEnumerable<object[]> Scripts()
     {
         var root = SpecDirectory.Path;
         if (root is null) yield break;
