@@ -87,7 +87,7 @@ internal static class WitCommand
                 error.WriteLine($"{file}: a core module, not a component; only components can be described in WIT");
                 return 1;
             }
-            output.Write(WitPrinter.Print(ComponentWorldExtractor.Extract(bytes).Packages));
+            output.Write(ComponentWorldExtractor.Print(ComponentWorldExtractor.Extract(bytes)));
             return 0;
         }
         catch (Exception e) when (e is WasmException or NotSupportedException or IOException or UnauthorizedAccessException)

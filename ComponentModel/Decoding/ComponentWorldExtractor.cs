@@ -23,6 +23,20 @@ public static class ComponentWorldExtractor
     /// <exception cref="NotSupportedException">The component imports or exports something WIT cannot describe.</exception>
     public static WitResolution Extract(ReadOnlyMemory<byte> bytes) => Extract(ComponentFrontEnd.DecodeAndValidate(bytes));
 
+    /// <summary>
+    /// Prints an extracted description the way wasm-tools lays it out: the root package first (<c>package
+    /// root:component;</c> and its world), then every package of a named interface as a nested
+    /// <c>package ns:pkg { ... }</c> block. The text resolves back to the same packages.
+    /// </summary>
+    public static string Print(WitResolution resolution)
+    {
+        if (resolution is null) throw new ArgumentNullException(nameof(resolution));
+        var root = resolution.Roots[^1];
+        var text = WitPrinter.Print(root);
+        var others = resolution.Packages.Where(p => p != root).ToList();
+        return others.Count == 0 ? text : text + "\n" + WitPrinter.Print(others);
+    }
+
     internal static WitResolution Extract(ComponentInfo component) => new Extractor().Run(component.Type);
 
     private sealed class Extractor

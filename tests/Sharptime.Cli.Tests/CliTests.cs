@@ -131,8 +131,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         Assert.Equal(
-            "package a:b {\n\n  interface log {\n    write: func(line: string);\n  }\n}\n\n" +
-            "package root:component {\n\n  world root {\n    import a:b/log;\n  }\n}\n",
+            "package root:component;\n\nworld root {\n  import a:b/log;\n}\n\n" +
+            "package a:b {\n\n  interface log {\n    write: func(line: string);\n  }\n}\n",
             output);
     }
 

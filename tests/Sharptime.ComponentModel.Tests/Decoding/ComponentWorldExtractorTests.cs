@@ -9,7 +9,7 @@ public sealed class ComponentWorldExtractorTests
 {
     private static WitResolution Extract(string text) => ComponentWorldExtractor.Extract(ComponentWat.ToBinary(text));
 
-    private static string Print(string text) => WitPrinter.Print(Extract(text).Packages);
+    private static string Print(string text) => ComponentWorldExtractor.Print(Extract(text));
 
     private const string Shapes = """
         (component
@@ -38,13 +38,12 @@ public sealed class ComponentWorldExtractorTests
     public void PrimitiveFunctionsBecomeWorldFunctions()
     {
         Assert.Equal("""
-            package root:component {
+            package root:component;
 
-              world root {
-                import add: func(a: u32, b: u32) -> u32;
-                import log: func(message: string);
-                export sum: func(a: u32, b: u32) -> u32;
-              }
+            world root {
+              import add: func(a: u32, b: u32) -> u32;
+              import log: func(message: string);
+              export sum: func(a: u32, b: u32) -> u32;
             }
 
             """.ReplaceLineEndings("\n"), Print(Functions));
@@ -65,6 +64,12 @@ public sealed class ComponentWorldExtractorTests
     public void RecordAndResourceWithMethodsPrintAsTypeDefinitions()
     {
         Assert.Equal("""
+            package root:component;
+
+            world root {
+              import a:shapes/types@1.0.0;
+            }
+
             package a:shapes@1.0.0 {
 
               interface types {
@@ -83,24 +88,17 @@ public sealed class ComponentWorldExtractorTests
               }
             }
 
-            package root:component {
-
-              world root {
-                import a:shapes/types@1.0.0;
-              }
-            }
-
             """.ReplaceLineEndings("\n"), Print(Shapes));
     }
 
     [Fact]
     public void PrintedWitResolvesBack()
     {
-        var text = Print(Shapes);
+        var extracted = Extract(Shapes);
 
-        var back = WitResolver.ResolveText(text);
+        var back = WitResolver.ResolveText(ComponentWorldExtractor.Print(extracted));
 
-        Assert.Equal(text, WitPrinter.Print(back.Packages));
+        Assert.Equal(WitPrinter.Print(extracted.Packages), WitPrinter.Print(back.Packages));
         var canvas = back.FindPackage("a:shapes@1.0.0")!.FindInterface("types")!.FindType("canvas")!;
         Assert.Equal(["constructor", "draw", "default"], canvas.ResourceFunctions.Select(f => f.Name));
     }
@@ -118,17 +116,16 @@ public sealed class ComponentWorldExtractorTests
             """;
 
         Assert.Equal("""
-            package root:component {
+            package root:component;
 
-              world root {
-                import host: interface {
-                  enum level {
-                    low,
-                    high,
-                  }
-
-                  get: func() -> option<level>;
+            world root {
+              import host: interface {
+                enum level {
+                  low,
+                  high,
                 }
+
+                get: func() -> option<level>;
               }
             }
 
@@ -153,7 +150,7 @@ public sealed class ComponentWorldExtractorTests
         var printed = Print(text);
 
         Assert.Contains("    use types.{mode};\n    open: func(path: string, mode: mode) -> result<u32, string>;\n", printed);
-        Assert.Equal(printed, WitPrinter.Print(WitResolver.ResolveText(printed).Packages));
+        Assert.Equal(WitPrinter.Print(Extract(text).Packages), WitPrinter.Print(WitResolver.ResolveText(printed).Packages));
     }
 
     [Fact]
@@ -179,5 +176,47 @@ public sealed class ComponentWorldExtractorTests
         var e = Assert.Throws<NotSupportedException>(() => Extract("(component (import \"m\" (core module)))"));
 
         Assert.Equal("`m` is a core module, which WIT cannot describe", e.Message);
+    }
+
+    [Fact]
+    public void WorldLevelTypesBecomeWorldTypesAndUses()
+    {
+        var text = """
+            (component
+              (import "a:b/types" (instance $types
+                (type $f (flags "read" "write"))
+                (export "mode" (type (eq $f)))))
+              (alias export $types "mode" (type $mode))
+              (import "mode" (type $m (eq $mode)))
+              (import "thing" (type $t (sub resource)))
+              (import "[constructor]thing" (func (param "m" $m) (result (own $t))))
+              (import "[method]thing.go" (func (param "self" (borrow $t))))
+            )
+            """;
+
+        Assert.Equal("""
+            package root:component;
+
+            world root {
+              import a:b/types;
+              use a:b/types.{mode};
+
+              resource thing {
+                constructor(m: mode);
+                go: func();
+              }
+            }
+
+            package a:b {
+
+              interface types {
+                flags mode {
+                  read,
+                  write,
+                }
+              }
+            }
+
+            """.ReplaceLineEndings("\n"), Print(text));
     }
 }
