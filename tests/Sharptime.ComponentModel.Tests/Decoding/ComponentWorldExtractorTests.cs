@@ -219,4 +219,39 @@ public sealed class ComponentWorldExtractorTests
 
             """.ReplaceLineEndings("\n"), Print(text));
     }
+
+    [Fact]
+    public void ExportedInterfaceHoldsItsRecord()
+    {
+        var text = """
+            (component
+              (type $pt (record (field "x" s32) (field "y" s32)))
+              (import "point" (type $point (eq $pt)))
+              (import "origin" (func $origin (result $point)))
+              (instance $api
+                (export "point" (type $point))
+                (export "origin" (func $origin)))
+              (export "a:b/api" (instance $api))
+            )
+            """;
+
+        var printed = Print(text);
+
+        Assert.EndsWith("""
+            package a:b {
+
+              interface api {
+                record point {
+                  x: s32,
+                  y: s32,
+                }
+
+                origin: func() -> point;
+              }
+            }
+
+            """.ReplaceLineEndings("\n"), printed);
+        Assert.Contains("  export a:b/api;\n", printed);
+        Assert.Equal(WitPrinter.Print(Extract(text).Packages), WitPrinter.Print(WitResolver.ResolveText(printed).Packages));
+    }
 }
