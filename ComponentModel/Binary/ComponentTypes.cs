@@ -67,6 +67,12 @@ internal abstract class ValueType : ComponentType
 {
     public ValueTypeFacts Facts { get; set; }
 
+    /// <summary>
+    /// For a nominal type (record, variant, enum, flags) that is a new name for another (an <c>eq</c> bound), the
+    /// type it renames. Type checking ignores it; describing a component in WIT uses it to find <c>use</c>s.
+    /// </summary>
+    public ValueType? RenamedFrom { get; init; }
+
     public override int Size => Facts.Size;
 }
 

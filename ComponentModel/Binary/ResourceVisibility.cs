@@ -61,10 +61,10 @@ internal sealed class ResourceVisibility
         switch (type)
         {
             case ResourceType r: return r.Alias();
-            case RecordType r: return new RecordType(r.Fields) { Facts = r.Facts };
-            case VariantType v: return new VariantType(v.Cases) { Facts = v.Facts };
-            case EnumType e: return new EnumType(e.Labels) { Facts = e.Facts };
-            case FlagsType f: return new FlagsType(f.Labels) { Facts = f.Facts };
+            case RecordType r: return new RecordType(r.Fields) { Facts = r.Facts, RenamedFrom = r };
+            case VariantType v: return new VariantType(v.Cases) { Facts = v.Facts, RenamedFrom = v };
+            case EnumType e: return new EnumType(e.Labels) { Facts = e.Facts, RenamedFrom = e };
+            case FlagsType f: return new FlagsType(f.Labels) { Facts = f.Facts, RenamedFrom = f };
             default: return type;
         }
     }

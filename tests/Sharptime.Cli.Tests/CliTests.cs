@@ -118,4 +118,35 @@ public sealed class CliTests : IDisposable
         Assert.Contains("use a:lib/types.{t};", output);
         Assert.DoesNotContain("package a:lib", output);
     }
+
+    [Fact]
+    public void WitDescribesAComponentBinary()
+    {
+        var wasm = Path.Combine(_dir.FullName, "c.wasm");
+        File.WriteAllBytes(wasm, Sharptime.ComponentModel.Text.ComponentWat.ToBinary(
+            "(component (import \"a:b/log\" (instance (export \"write\" (func (param \"line\" string))))))"));
+
+        var (exit, output, error) = Run("wit", wasm);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Equal(
+            "package root:component;\n\nworld root {\n  import a:b/log;\n}\n\n" +
+            "package a:b {\n\n  interface log {\n    write: func(line: string);\n  }\n}\n",
+            output);
+    }
+
+    [Fact]
+    public void WitRejectsACoreModuleInOneLine()
+    {
+        var wat = WriteFile("m.wat", "(module)");
+        var wasm = Path.Combine(_dir.FullName, "m.wasm");
+        Run("parse", wat, "-o", wasm);
+
+        var (exit, output, error) = Run("wit", wasm);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"{wasm}: a core module, not a component; only components can be described in WIT", error.TrimEnd());
+    }
 }
