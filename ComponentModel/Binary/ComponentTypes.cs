@@ -254,24 +254,6 @@ internal sealed class FunctionType(LabeledType[] parameters, ValueType? result, 
     }
 }
 
-/// <summary>The sorts of component-level definitions.</summary>
-internal enum Sort : byte
-{
-    CoreFunc,
-    CoreTable,
-    CoreMemory,
-    CoreGlobal,
-    CoreTag,
-    CoreType,
-    CoreModule,
-    CoreInstance,
-    Func,
-    Value,
-    Type,
-    Component,
-    Instance,
-}
-
 /// <summary>
 /// The type of an import or export (<c>externtype</c>): which sort, and the type of the item. For the type sort,
 /// <see cref="Type"/> is the type itself (an <c>eq</c> bound resolved, or a fresh resource for <c>sub resource</c>).

@@ -2,24 +2,6 @@ using Sharptime.Text;
 
 namespace Sharptime.ComponentModel.Text;
 
-/// <summary>Every index space of the component model, core ones first.</summary>
-internal enum Sort : byte
-{
-    CoreFunc,
-    CoreTable,
-    CoreMemory,
-    CoreGlobal,
-    CoreTag,
-    CoreType,
-    CoreModule,
-    CoreInstance,
-    Func,
-    Value,
-    Type,
-    Component,
-    Instance,
-}
-
 internal static class SortInfo
 {
     public const int Count = (int)Sort.Instance + 1;
