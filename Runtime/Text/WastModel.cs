@@ -330,7 +330,20 @@ internal sealed record WastInvoke(int Line, string? ModuleName, string Field, Wa
 internal sealed record WastGet(int Line, string? ModuleName, string Field) : WastAction(Line, ModuleName, Field);
 
 /// <summary>One script command; <see cref="Line"/> is where it starts (1-based).</summary>
-internal abstract record WastCommand(int Line);
+internal abstract record WastCommand(int Line)
+{
+    /// <summary>The module the command defines or asserts about, or null for commands without one (actions, register).</summary>
+    public WastModule? ModuleOrNull => this switch
+    {
+        WastModuleCommand c => c.Module,
+        WastAssertMalformed c => c.Module,
+        WastAssertInvalid c => c.Module,
+        WastAssertUnlinkable c => c.Module,
+        WastAssertUninstantiable c => c.Module,
+        WastAssertTrap c => c.Module,
+        _ => null,
+    };
+}
 
 /// <summary><c>(module ...)</c>: compile and instantiate; it becomes the current module.</summary>
 internal sealed record WastModuleCommand(int Line, WastModule Module) : WastCommand(Line);

@@ -29,16 +29,26 @@ internal static class SpecDirectory
         return dir;
     }
 
-    private static string? Locate()
+    private static string? Locate() => SharedFolder.Locate(EnvironmentVariable, "spec");
+}
+
+/// <summary>Finds a folder of the shared reference data that sits next to the checkout (<c>shared/NAME</c>).</summary>
+internal static class SharedFolder
+{
+    /// <summary>
+    /// The folder named by <paramref name="environmentVariable"/> when it is set (null when that is not a folder),
+    /// else the first <c>shared/<paramref name="name"/></c> found walking up from the test assembly.
+    /// </summary>
+    public static string? Locate(string environmentVariable, string name)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var fromEnvironment = Environment.GetEnvironmentVariable(environmentVariable);
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
             return Directory.Exists(fromEnvironment) ? System.IO.Path.GetFullPath(fromEnvironment) : null;
         }
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "spec");
+            var candidate = System.IO.Path.Combine(dir.FullName, "shared", name);
             if (Directory.Exists(candidate)) return candidate;
         }
         return null;

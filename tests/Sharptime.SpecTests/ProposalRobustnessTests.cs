@@ -49,16 +49,7 @@ public sealed class ProposalRobustnessTests(ITestOutputHelper output)
             }
             foreach (var command in script.Commands)
             {
-                var module = command switch
-                {
-                    WastModuleCommand c => c.Module,
-                    WastAssertMalformed c => c.Module,
-                    WastAssertInvalid c => c.Module,
-                    WastAssertUnlinkable c => c.Module,
-                    WastAssertUninstantiable c => c.Module,
-                    WastAssertTrap c => c.Module,
-                    _ => null,
-                };
+                var module = command.ModuleOrNull;
                 if (module is null) continue;
                 try
                 {

@@ -60,15 +60,8 @@ public sealed class TextEncodingAgreementTests(ITestOutputHelper output)
     {
         foreach (var command in script.Commands)
         {
-            var module = command switch
-            {
-                WastModuleCommand c => c.Module,
-                WastAssertInvalid c => c.Module,
-                WastAssertUnlinkable c => c.Module,
-                WastAssertUninstantiable c => c.Module,
-                WastAssertTrap c => c.Module,
-                _ => null,
-            };
+            // Malformed modules have no reference encoding.
+            var module = command is WastAssertMalformed ? null : command.ModuleOrNull;
             if (module is { Kind: WastModuleKind.Text }) yield return (command.Line, module);
         }
     }

@@ -1,3 +1,5 @@
+using Sharptime.Tests.Shared;
+
 namespace Sharptime.ComponentModel.Tests.Support;
 
 /// <summary>
@@ -8,21 +10,7 @@ internal static class WitDirectory
 {
     public const string EnvironmentVariable = "SHARPTIME_WIT_DIR";
 
-    public static string? Path
-    {
-        get
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (!string.IsNullOrEmpty(fromEnvironment))
-                return Directory.Exists(fromEnvironment) ? System.IO.Path.GetFullPath(fromEnvironment) : null;
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = System.IO.Path.Combine(dir.FullName, "shared", "wit");
-                if (Directory.Exists(candidate)) return candidate;
-            }
-            return null;
-        }
-    }
+    public static string? Path => SharedFolder.Locate(EnvironmentVariable, "wit");
 
     /// <summary>The shared WIT folder; throws with an explanation of where it was looked for when absent.</summary>
     public static string Require()
