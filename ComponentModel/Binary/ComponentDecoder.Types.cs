@@ -112,7 +112,7 @@ internal sealed partial class ComponentDecoder
             case 0x01:
             {
                 var element = reader.ReadRefType();
-                return CoreExtern.OfTable(new TableType(element, ReadLimits(ref reader, out _)));
+                return CoreExtern.OfTable(new WasmTableType(element, ReadLimits(ref reader, out _)));
             }
             case 0x02:
             {
@@ -120,7 +120,7 @@ internal sealed partial class ComponentDecoder
                 var limits = ReadLimits(ref reader, out byte flags);
                 ulong maxPages = (flags & 4) != 0 ? 1UL << 48 : 1UL << 16;
                 if (limits.Min > maxPages || limits.Max > maxPages) Invalid($"memory size must be at most {maxPages} pages", limitsAt);
-                return CoreExtern.OfMemory(new MemoryType(limits, Shared: (flags & 2) != 0, Is64: (flags & 4) != 0));
+                return CoreExtern.OfMemory(new WasmMemoryType(limits, Shared: (flags & 2) != 0, Is64: (flags & 4) != 0));
             }
             case 0x03:
             {
@@ -128,7 +128,7 @@ internal sealed partial class ComponentDecoder
                 int mutAt = reader.Offset;
                 byte mutability = reader.ReadByte();
                 if (mutability > 1) Malformed("malformed mutability", mutAt);
-                return CoreExtern.OfGlobal(new GlobalType(valType, mutability == 1));
+                return CoreExtern.OfGlobal(new WasmGlobalType(valType, mutability == 1));
             }
             case 0x04:
             {

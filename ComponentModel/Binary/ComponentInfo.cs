@@ -21,9 +21,9 @@ internal sealed class IndexSpaces
     public bool IsComponent { get; }
 
     public List<FuncType> CoreFuncs { get; } = [];
-    public List<TableType> CoreTables { get; } = [];
-    public List<MemoryType> CoreMemories { get; } = [];
-    public List<GlobalType> CoreGlobals { get; } = [];
+    public List<WasmTableType> CoreTables { get; } = [];
+    public List<WasmMemoryType> CoreMemories { get; } = [];
+    public List<WasmGlobalType> CoreGlobals { get; } = [];
     public List<FuncType> CoreTags { get; } = [];
     public List<CoreType> CoreTypes { get; } = [];
     public List<CoreModuleType> CoreModules { get; } = [];

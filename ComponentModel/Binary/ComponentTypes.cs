@@ -311,13 +311,13 @@ internal sealed class CoreFunctionType(FuncType type) : CoreType
     public FuncType Type { get; } = type;
 }
 
-internal readonly record struct CoreExtern(ExternKind Kind, FuncType? Function, TableType Table, MemoryType Memory, GlobalType Global, bool IsTag)
+internal readonly record struct CoreExtern(ExternKind Kind, FuncType? Function, WasmTableType Table, WasmMemoryType Memory, WasmGlobalType Global, bool IsTag)
 {
     public static CoreExtern Func(FuncType t) => new(ExternKind.Func, t, default, default, default, false);
     public static CoreExtern Tag(FuncType t) => new(ExternKind.Func, t, default, default, default, true);
-    public static CoreExtern OfTable(TableType t) => new(ExternKind.Table, null, t, default, default, false);
-    public static CoreExtern OfMemory(MemoryType t) => new(ExternKind.Memory, null, default, t, default, false);
-    public static CoreExtern OfGlobal(GlobalType t) => new(ExternKind.Global, null, default, default, t, false);
+    public static CoreExtern OfTable(WasmTableType t) => new(ExternKind.Table, null, t, default, default, false);
+    public static CoreExtern OfMemory(WasmMemoryType t) => new(ExternKind.Memory, null, default, t, default, false);
+    public static CoreExtern OfGlobal(WasmGlobalType t) => new(ExternKind.Global, null, default, default, t, false);
 }
 
 internal readonly record struct CoreImport(string Module, string Name, CoreExtern Type);

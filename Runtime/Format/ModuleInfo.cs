@@ -23,14 +23,14 @@ internal sealed class ModuleInfo
     public List<int> FunctionOffsets { get; } = [];
 
     /// <summary>Every table, imported ones first.</summary>
-    public List<TableType> Tables { get; } = [];
+    public List<WasmTableType> Tables { get; } = [];
     public int ImportedTableCount { get; set; }
 
     /// <summary>Where each table is declared (its import entry or table section entry), for error reports.</summary>
     public List<int> TableOffsets { get; } = [];
 
     /// <summary>Every memory, imported ones first.</summary>
-    public List<MemoryType> Memories { get; } = [];
+    public List<WasmMemoryType> Memories { get; } = [];
     public int ImportedMemoryCount { get; set; }
 
     /// <summary>Where each memory is declared (its import entry or memory section entry), for error reports.</summary>
@@ -110,16 +110,16 @@ internal enum ExternKind : byte
 /// <summary>Size limits in units of pages (memories) or elements (tables).</summary>
 internal readonly record struct Limits(ulong Min, ulong? Max);
 
-internal readonly record struct TableType(ValType ElementType, Limits Limits);
+internal readonly record struct WasmTableType(ValType ElementType, Limits Limits);
 
-internal readonly record struct MemoryType(Limits Limits, bool Shared = false, bool Is64 = false);
+internal readonly record struct WasmMemoryType(Limits Limits, bool Shared = false, bool Is64 = false);
 
-internal readonly record struct GlobalType(ValType Type, bool Mutable);
+internal readonly record struct WasmGlobalType(ValType Type, bool Mutable);
 
 /// <summary>A constant expression's bytes in the module, from its first operator through its <c>end</c>.</summary>
 internal readonly record struct ConstExpr(int Offset, int Length);
 
-internal sealed record GlobalInfo(GlobalType Type, ConstExpr? Init)
+internal sealed record GlobalInfo(WasmGlobalType Type, ConstExpr? Init)
 {
     /// <summary>Offset of the global's declaration (import entry or global section entry).</summary>
     public int Offset { get; init; }
@@ -132,9 +132,9 @@ internal sealed class Import
     public required ExternKind Kind { get; init; }
     /// <summary>Type index, for function imports.</summary>
     public uint FunctionTypeIndex { get; init; }
-    public TableType Table { get; init; }
-    public MemoryType Memory { get; init; }
-    public GlobalType Global { get; init; }
+    public WasmTableType Table { get; init; }
+    public WasmMemoryType Memory { get; init; }
+    public WasmGlobalType Global { get; init; }
     /// <summary>Offset of the import entry in the module.</summary>
     public int Offset { get; init; }
 }

@@ -396,13 +396,13 @@ internal static class ModuleParser
         return count;
     }
 
-    private static TableType ReadTableType(ref WasmReader reader)
+    private static WasmTableType ReadTableType(ref WasmReader reader)
     {
         var elementType = reader.ReadRefType();
-        return new TableType(elementType, ReadLimits(ref reader));
+        return new WasmTableType(elementType, ReadLimits(ref reader));
     }
 
-    private static MemoryType ReadMemoryType(ref WasmReader reader) => new(ReadLimits(ref reader));
+    private static WasmMemoryType ReadMemoryType(ref WasmReader reader) => new(ReadLimits(ref reader));
 
     private static Limits ReadLimits(ref WasmReader reader)
     {
@@ -416,13 +416,13 @@ internal static class ModuleParser
         return flags == 0 ? new Limits(min, null) : new Limits(min, reader.ReadVarU32());
     }
 
-    private static GlobalType ReadGlobalType(ref WasmReader reader)
+    private static WasmGlobalType ReadGlobalType(ref WasmReader reader)
     {
         var type = reader.ReadValType();
         int at = reader.Offset;
         byte mutability = reader.ReadByte();
         if (mutability > 1) WasmReader.ThrowMalformed("malformed mutability", at);
-        return new GlobalType(type, mutability == 1);
+        return new WasmGlobalType(type, mutability == 1);
     }
 
     /// <summary>

@@ -209,7 +209,7 @@ internal sealed partial class WatEncoder
         }
     }
 
-    private void TableType(ByteBuffer buf)
+    private void WasmTableType(ByteBuffer buf)
     {
         var limits = new ByteBuffer(16);
         Limits(limits);
@@ -217,7 +217,7 @@ internal sealed partial class WatEncoder
         buf.Bytes(limits.Span);
     }
 
-    private void GlobalType(ByteBuffer buf)
+    private void WasmGlobalType(ByteBuffer buf)
     {
         if (AtField("mut"))
         {
@@ -255,7 +255,7 @@ internal sealed partial class WatEncoder
             }
             case "table":
                 _importSec.Byte(0x01);
-                TableType(_importSec);
+                WasmTableType(_importSec);
                 _tableIndex++;
                 break;
             case "memory":
@@ -265,7 +265,7 @@ internal sealed partial class WatEncoder
                 break;
             case "global":
                 _importSec.Byte(0x03);
-                GlobalType(_importSec);
+                WasmGlobalType(_importSec);
                 _globalIndex++;
                 break;
             default: throw Unexpected(kindTok);
@@ -356,7 +356,7 @@ internal sealed partial class WatEncoder
         if (InlineImport())
         {
             _importSec.Byte(0x01);
-            TableType(_importSec);
+            WasmTableType(_importSec);
             ExpectRParen();
             return;
         }
@@ -389,7 +389,7 @@ internal sealed partial class WatEncoder
             _elemIndex++;
             return;
         }
-        TableType(_tableSec);
+        WasmTableType(_tableSec);
         _tableDefCount++;
         ExpectRParen();
     }
@@ -448,11 +448,11 @@ internal sealed partial class WatEncoder
         if (InlineImport())
         {
             _importSec.Byte(0x03);
-            GlobalType(_importSec);
+            WasmGlobalType(_importSec);
             ExpectRParen();
             return;
         }
-        GlobalType(_globalSec);
+        WasmGlobalType(_globalSec);
         ConstExprUntilClose(_globalSec);
         _globalDefCount++;
         ExpectRParen();

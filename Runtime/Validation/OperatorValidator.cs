@@ -659,7 +659,7 @@ internal sealed partial class OperatorValidator
         return type;
     }
 
-    private GlobalType Global(uint index, int offset)
+    private WasmGlobalType Global(uint index, int offset)
     {
         if (index >= (uint)_module.Globals.Count) ThrowInvalid($"unknown global {index}", offset);
         return _module.Globals[(int)index].Type;

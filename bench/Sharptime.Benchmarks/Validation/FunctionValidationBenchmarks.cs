@@ -36,7 +36,7 @@ public class FunctionValidationBenchmarks
         _module = new ModuleInfo(bytes.ToArray());
         _module.Types.Add(new FuncType([], []));
         _module.FunctionTypeIndices.Add(0);
-        _module.Memories.Add(new MemoryType(new Limits(1, null)));
+        _module.Memories.Add(new WasmMemoryType(new Limits(1, null)));
         _module.FunctionBodies.Add(new FunctionBody(bodyStart, bytes.Count - bodyStart));
     }
 

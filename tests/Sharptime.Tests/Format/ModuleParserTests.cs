@@ -204,12 +204,12 @@ public class ModuleParserTests
         Assert.Equal(1, module.ImportedFunctionCount);
         Assert.Equal(new uint[] { 0, 0 }, module.FunctionTypeIndices);
         Assert.Equal(1, module.ImportedTableCount);
-        Assert.Equal(new TableType(ValType.ExternRef, new Limits(2, 16)), module.Tables[0]);
-        Assert.Equal(new TableType(ValType.FuncRef, new Limits(5, null)), module.Tables[1]);
+        Assert.Equal(new WasmTableType(ValType.ExternRef, new Limits(2, 16)), module.Tables[0]);
+        Assert.Equal(new WasmTableType(ValType.FuncRef, new Limits(5, null)), module.Tables[1]);
         Assert.Equal(1, module.ImportedMemoryCount);
-        Assert.Equal(new MemoryType(new Limits(1, null)), module.Memories[0]);
+        Assert.Equal(new WasmMemoryType(new Limits(1, null)), module.Memories[0]);
         Assert.Equal(1, module.ImportedGlobalCount);
-        Assert.Equal(new GlobalType(ValType.I64, true), module.Globals[0].Type);
+        Assert.Equal(new WasmGlobalType(ValType.I64, true), module.Globals[0].Type);
         Assert.Null(module.Globals[0].Init);
         Assert.Equal(module.Imports[0].Offset, module.FunctionOffsets[0]);
     }
@@ -373,7 +373,7 @@ public class ModuleParserTests
     public void MemoryLimitsDecode()
     {
         var module = Parse(new WasmBuilder().Section(Id.Memory, Vec(Bytes(0x01, 0x02, 0x80, 0x80, 0x04))).Build());
-        Assert.Equal(new MemoryType(new Limits(2, 65536)), Assert.Single(module.Memories));
+        Assert.Equal(new WasmMemoryType(new Limits(2, 65536)), Assert.Single(module.Memories));
         Assert.Equal(HeaderSize + 3, module.MemoryOffsets[0]);
     }
 
@@ -389,12 +389,12 @@ public class ModuleParserTests
     {
         var module = Parse(new WasmBuilder().Section(Id.Global, Vec(Bytes(0x7F, 0x01, 0x41, 0x80, 0x01, 0x0B), Bytes(0x70, 0x00, 0xD2, 0x00, 0x0B))).Build());
         Assert.Equal(2, module.Globals.Count);
-        Assert.Equal(new GlobalType(ValType.I32, true), module.Globals[0].Type);
+        Assert.Equal(new WasmGlobalType(ValType.I32, true), module.Globals[0].Type);
         var init = module.Globals[0].Init!.Value;
         Assert.Equal(HeaderSize + 2 + 1 + 2, init.Offset);
         Assert.Equal(4, init.Length);
         Assert.Equal(0x0B, module.Bytes.Span[init.Offset + init.Length - 1]);
-        Assert.Equal(new GlobalType(ValType.FuncRef, false), module.Globals[1].Type);
+        Assert.Equal(new WasmGlobalType(ValType.FuncRef, false), module.Globals[1].Type);
         Assert.Equal(3, module.Globals[1].Init!.Value.Length);
     }
 

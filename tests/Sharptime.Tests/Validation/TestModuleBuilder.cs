@@ -15,9 +15,9 @@ internal sealed class TestModuleBuilder
     private readonly List<uint> _functionTypes = [];
     private readonly List<byte[]> _bodies = [];
     private readonly List<byte[]> _constExprs = [];
-    private readonly List<TableType> _tables = [];
-    private readonly List<MemoryType> _memories = [];
-    private readonly List<GlobalType> _globals = [];
+    private readonly List<WasmTableType> _tables = [];
+    private readonly List<WasmMemoryType> _memories = [];
+    private readonly List<WasmGlobalType> _globals = [];
     private readonly List<ValType> _elements = [];
     private readonly List<uint> _declared = [];
     private int _importedFunctions;
@@ -55,19 +55,19 @@ internal sealed class TestModuleBuilder
 
     public TestModuleBuilder Table(ValType elementType)
     {
-        _tables.Add(new TableType(elementType, new Limits(1, null)));
+        _tables.Add(new WasmTableType(elementType, new Limits(1, null)));
         return this;
     }
 
     public TestModuleBuilder Memory()
     {
-        _memories.Add(new MemoryType(new Limits(1, null)));
+        _memories.Add(new WasmMemoryType(new Limits(1, null)));
         return this;
     }
 
     public TestModuleBuilder Global(ValType type, bool mutable)
     {
-        _globals.Add(new GlobalType(type, mutable));
+        _globals.Add(new WasmGlobalType(type, mutable));
         return this;
     }
 

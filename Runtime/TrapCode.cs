@@ -1,0 +1,48 @@
+namespace Sharptime;
+
+/// <summary>Why WebAssembly execution stopped abnormally.</summary>
+public enum TrapCode
+{
+    /// <summary>The <c>unreachable</c> instruction ran.</summary>
+    Unreachable = 1,
+    /// <summary>Integer division or remainder by zero.</summary>
+    IntegerDivisionByZero,
+    /// <summary>Signed division overflowed (<c>MIN / -1</c>).</summary>
+    IntegerOverflow,
+    /// <summary>A float-to-integer truncation got NaN or an out-of-range value.</summary>
+    BadConversionToInteger,
+    /// <summary>A memory access was out of bounds.</summary>
+    MemoryOutOfBounds,
+    /// <summary>A table access was out of bounds.</summary>
+    TableOutOfBounds,
+    /// <summary><c>call_indirect</c> found a null entry.</summary>
+    IndirectCallToNull,
+    /// <summary><c>call_indirect</c> found a function of another type.</summary>
+    BadSignature,
+    /// <summary>The wasm stack limit (<see cref="Config.MaxWasmStack"/>) was exceeded.</summary>
+    StackOverflow,
+    /// <summary><c>call_indirect</c> used an index beyond the table's end.</summary>
+    UndefinedElement,
+}
+
+internal static class TrapCodes
+{
+    /// <summary>Not a trap: a host function threw; the store holds the exception to rethrow.</summary>
+    public const int HostException = 100;
+
+    /// <summary>The message the spec test suite expects for each trap.</summary>
+    public static string Message(TrapCode code) => code switch
+    {
+        TrapCode.Unreachable => "unreachable",
+        TrapCode.IntegerDivisionByZero => "integer divide by zero",
+        TrapCode.IntegerOverflow => "integer overflow",
+        TrapCode.BadConversionToInteger => "invalid conversion to integer",
+        TrapCode.MemoryOutOfBounds => "out of bounds memory access",
+        TrapCode.TableOutOfBounds => "out of bounds table access",
+        TrapCode.IndirectCallToNull => "uninitialized element",
+        TrapCode.BadSignature => "indirect call type mismatch",
+        TrapCode.StackOverflow => "call stack exhausted",
+        TrapCode.UndefinedElement => "undefined element",
+        _ => "unknown trap",
+    };
+}
