@@ -46,7 +46,7 @@ internal sealed partial class ComponentDecoder
                 uint typeIndex = reader.ReadVarU32();
                 CheckIndex(spaces, Sort.CoreFunc, coreFunc, funcAt);
                 CheckIndex(spaces, Sort.Type, typeIndex, typeAt);
-                if (spaces.Types[(int)typeIndex] is not FunctionType type)
+                if (spaces.Types[(int)typeIndex] is not ComponentFunctionType type)
                 {
                     Invalid($"type index {typeIndex} is not a function type", typeAt);
                     return;
@@ -356,7 +356,7 @@ internal sealed partial class ComponentDecoder
     }
 
     /// <summary>The option rules of <c>canon lift</c> and <c>canon lower</c> that depend on the function type.</summary>
-    private static void CheckLiftLower(FunctionType type, CanonOptions options, bool lift, int at)
+    private static void CheckLiftLower(ComponentFunctionType type, CanonOptions options, bool lift, int at)
     {
         if (options.Async && !type.IsAsync) Invalid("the `async` canonical option requires an async function type", at);
         bool paramsNeedMemory = false;

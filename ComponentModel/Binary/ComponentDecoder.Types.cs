@@ -379,7 +379,7 @@ internal sealed partial class ComponentDecoder
         return type;
     }
 
-    private static FunctionType ReadFunctionType(ref WasmReader reader, IndexSpaces spaces, bool isAsync)
+    private static ComponentFunctionType ReadFunctionType(ref WasmReader reader, IndexSpaces spaces, bool isAsync)
     {
         int count = reader.ReadLength(2);
         var parameters = new LabeledType[count];
@@ -402,7 +402,7 @@ internal sealed partial class ComponentDecoder
             // 0x01 0x00 is "no result"; named results are gone from the binary format.
             Malformed("invalid function result list", resultAt);
         }
-        return new FunctionType(parameters, result, isAsync);
+        return new ComponentFunctionType(parameters, result, isAsync);
     }
 
     /// <summary>
@@ -479,7 +479,7 @@ internal sealed partial class ComponentDecoder
                 indexAt = reader.Offset;
                 index = reader.ReadVarU32();
                 CheckIndex(spaces, Sort.Type, index, indexAt);
-                if (spaces.Types[(int)index] is not FunctionType f) { Invalid($"type index {index} is not a function type", indexAt); return default; }
+                if (spaces.Types[(int)index] is not ComponentFunctionType f) { Invalid($"type index {index} is not a function type", indexAt); return default; }
                 return new ExternType(Sort.Func, f);
             case 0x02:
             {

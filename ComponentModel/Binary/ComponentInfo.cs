@@ -29,7 +29,7 @@ internal sealed class IndexSpaces
     public List<CoreModuleType> CoreModules { get; } = [];
     public List<CoreInstanceType> CoreInstances { get; } = [];
 
-    public List<FunctionType> Funcs { get; } = [];
+    public List<ComponentFunctionType> Funcs { get; } = [];
     public List<ValueType> Values { get; } = [];
     public List<ComponentType> Types { get; } = [];
     public List<ComponentTypeInfo> Components { get; } = [];

@@ -238,7 +238,7 @@ internal sealed class ResourceType : ComponentType
     public string? Name { get; init; }
 }
 
-internal sealed class FunctionType(LabeledType[] parameters, ValueType? result, bool isAsync) : ComponentType
+internal sealed class ComponentFunctionType(LabeledType[] parameters, ValueType? result, bool isAsync) : ComponentType
 {
     public LabeledType[] Params { get; } = parameters;
     public ValueType? Result { get; } = result;
@@ -260,7 +260,7 @@ internal sealed class FunctionType(LabeledType[] parameters, ValueType? result, 
 /// </summary>
 internal readonly record struct ExternType(Sort Sort, object Type)
 {
-    public FunctionType Function => (FunctionType)Type;
+    public ComponentFunctionType Function => (ComponentFunctionType)Type;
     public ComponentTypeInfo Component => (ComponentTypeInfo)Type;
     public InstanceType Instance => (InstanceType)Type;
     public CoreModuleType Module => (CoreModuleType)Type;

@@ -114,7 +114,7 @@ internal sealed class ResourceVisibility
             case ValueType v:
                 Value(v);
                 break;
-            case FunctionType f:
+            case ComponentFunctionType f:
                 foreach (var p in f.Params) Value(p.Type);
                 if (f.Result is not null) Value(f.Result);
                 break;

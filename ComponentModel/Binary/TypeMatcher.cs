@@ -33,7 +33,7 @@ internal static class TypeMatcher
         return (actual, expected) switch
         {
             (ValueType a, ValueType e) => Value(a, e) ? null : "type mismatch in defined value type",
-            (FunctionType a, FunctionType e) => Function(a, e) ? null : "type mismatch in function type",
+            (ComponentFunctionType a, ComponentFunctionType e) => Function(a, e) ? null : "type mismatch in function type",
             (InstanceType a, InstanceType e) => Instance(a, e, depth),
             (ComponentTypeInfo a, ComponentTypeInfo e) => Component(a, e, depth),
             (ResourceType a, ResourceType e) => ReferenceEquals(a.Canonical, e.Canonical) ? null : "resource types are not the same",
@@ -163,7 +163,7 @@ internal static class TypeMatcher
     private static bool Limits(Limits actual, Limits expected) =>
         actual.Min >= expected.Min && (expected.Max is not ulong em || (actual.Max is ulong am && am <= em));
 
-    public static bool Function(FunctionType a, FunctionType e)
+    public static bool Function(ComponentFunctionType a, ComponentFunctionType e)
     {
         if (ReferenceEquals(a, e)) return true;
         if (a.IsAsync != e.IsAsync || a.Params.Length != e.Params.Length) return false;

@@ -65,7 +65,7 @@ internal sealed class TypeSubstitution
         ComponentType result = type switch
         {
             ValueType v => ApplyValue(v, depth),
-            FunctionType f => ApplyFunction(f, depth),
+            ComponentFunctionType f => ApplyFunction(f, depth),
             InstanceType i => new InstanceType(ApplyExterns(i.Exports, depth), ApplyDeclared(i.Declared)),
             ComponentTypeInfo c => new ComponentTypeInfo(ApplyExterns(c.Imports, depth), ApplyExterns(c.Exports, depth)),
             _ => type,
@@ -94,7 +94,7 @@ internal sealed class TypeSubstitution
         return result;
     }
 
-    private FunctionType ApplyFunction(FunctionType f, int depth)
+    private ComponentFunctionType ApplyFunction(ComponentFunctionType f, int depth)
     {
         bool changed = false;
         var ps = new LabeledType[f.Params.Length];
@@ -106,7 +106,7 @@ internal sealed class TypeSubstitution
         }
         var result = f.Result is null ? null : V(f.Result, depth);
         changed |= !ReferenceEquals(result, f.Result);
-        return changed ? new FunctionType(ps, result, f.IsAsync) : f;
+        return changed ? new ComponentFunctionType(ps, result, f.IsAsync) : f;
     }
 
     private ValueType V(ValueType t, int depth) => (ValueType)Apply(t, depth + 1);

@@ -238,7 +238,7 @@ public static class ComponentWorldExtractor
         /// A function of the current scope. Resource functions are added to <paramref name="resourceFunctions"/> and
         /// give null; freestanding ones are returned.
         /// </summary>
-        private WitFunction? Function(string name, FunctionType type, Func<string, WitTypeDef?> findType, Dictionary<WitTypeDef, List<WitFunction>> resourceFunctions)
+        private WitFunction? Function(string name, ComponentFunctionType type, Func<string, WitTypeDef?> findType, Dictionary<WitTypeDef, List<WitFunction>> resourceFunctions)
         {
             var kind = WitFunctionKind.Freestanding;
             WitTypeDef? resource = null;
