@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sharptime.Format;
 using Sharptime.Vm;
 
@@ -12,7 +11,7 @@ public sealed class Engine : IDisposable
 {
     private readonly Dictionary<FuncType, int> _typeIds = [];
     private readonly List<FuncType> _types = [null!];
-    private readonly ConcurrentDictionary<int, CodeMemory> _exitTrampolines = new();
+    private readonly Dictionary<int, CodeMemory> _exitTrampolines = [];
     private readonly Lock _lock = new();
 
     /// <summary>Creates an engine with default settings.</summary>
@@ -48,8 +47,18 @@ public sealed class Engine : IDisposable
     }
 
     /// <summary>Address of the exit trampoline (wasm convention → host dispatcher) for type <paramref name="id"/>.</summary>
-    internal nint ExitTrampoline(int id) =>
-        _exitTrampolines.GetOrAdd(id, static (i, self) => new CodeMemory(Compiler.X64Trampolines.EmitExitTrampoline(self.TypeOf(i))), this).Address;
+    internal nint ExitTrampoline(int id)
+    {
+        lock (_exitTrampolines)
+        {
+            if (!_exitTrampolines.TryGetValue(id, out var code))
+            {
+                code = new CodeMemory(Compiler.X64Trampolines.EmitExitTrampoline(TypeOf(id)));
+                _exitTrampolines.Add(id, code);
+            }
+            return code.Address;
+        }
+    }
 
     /// <summary>Releases the engine. Modules created from it must not be used afterwards.</summary>
     public void Dispose() { }

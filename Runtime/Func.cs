@@ -19,15 +19,16 @@ public sealed unsafe partial class Func
 {
     private const int StackSlots = 32;
 
-    private Func(Store store, FuncType type, nint funcRef, RawHostCallback? host, Instance? instance)
+    private FunctionType? _type;
+
+    private Func(Store store, FuncType type, int typeId, nint funcRef, RawHostCallback? host, Instance? instance)
     {
         Store = store;
         InternalType = type;
-        Type = FunctionType.From(type);
         FuncRef = funcRef;
         Host = host;
         Instance = instance;
-        TypeId = store.Engine.TypeId(type);
+        TypeId = typeId;
         Slots = Math.Max(type.Params.Length, type.Results.Length);
     }
 
@@ -35,7 +36,7 @@ public sealed unsafe partial class Func
     public Store Store { get; }
 
     /// <summary>The function's parameter and result types.</summary>
-    public FunctionType Type { get; }
+    public FunctionType Type => _type ??= FunctionType.From(InternalType);
 
     internal FuncType InternalType { get; }
 
@@ -54,9 +55,9 @@ public sealed unsafe partial class Func
     internal Instance? Instance { get; }
 
     /// <summary>A wasm function whose VMFuncRef is already filled in; registered with the store.</summary>
-    internal static Func ForWasm(Store store, FuncType type, nint funcRef, Instance instance)
+    internal static Func ForWasm(Store store, FuncType type, int typeId, nint funcRef, Instance instance)
     {
-        var func = new Func(store, type, funcRef, null, instance);
+        var func = new Func(store, type, typeId, funcRef, null, instance);
         store.RegisterFunc(func);
         return func;
     }
@@ -67,7 +68,7 @@ public sealed unsafe partial class Func
         ArgumentNullException.ThrowIfNull(store);
         store.ThrowIfDisposed();
         nint ctx = store.Alloc(VMHostContextLayout.Size);
-        var func = new Func(store, type, ctx + VMHostContextLayout.FuncRef, callback, null);
+        var func = new Func(store, type, store.Engine.TypeId(type), ctx + VMHostContextLayout.FuncRef, callback, null);
         *(nint*)(ctx + VMHostContextLayout.StoreContext) = store.Context;
         *(nint*)(ctx + VMHostContextLayout.Dispatch) = (nint)(delegate* unmanaged[Cdecl]<nint, nint, ValRaw*, nuint, int>)&Dispatch;
         *(nint*)(ctx + VMHostContextLayout.Handle) = store.NewHandle(func);

@@ -61,7 +61,7 @@ internal static unsafe class Instantiator
             *(nint*)(funcRef + VMFuncRefLayout.ArrayCall) = code + compiled.Module.ArrayEntryOffsets[defined];
             *(int*)(funcRef + VMFuncRefLayout.TypeId) = typeIds[typeIndex];
             *(nint*)(funcRef + VMFuncRefLayout.Vmctx) = vmctx;
-            functions[i] = Func.ForWasm(store, info.Types[(int)typeIndex], funcRef, instance);
+            functions[i] = Func.ForWasm(store, info.Types[(int)typeIndex], typeIds[typeIndex], funcRef, instance);
         }
         for (int i = 0; i < functions.Length; i++) *(nint*)(vmctx + layout.FuncRef((uint)i)) = functions[i].FuncRef;
 
