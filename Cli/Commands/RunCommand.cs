@@ -25,13 +25,11 @@ internal static class RunCommand
             file,
             args,
         };
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
             var name = parse.GetValue(invoke)!;
             var path = parse.GetValue(file)!;
-            // Negative numbers such as "-5" look like options; they arrive as unmatched tokens.
-            var values = (parse.GetValue(args) ?? []).Concat(parse.UnmatchedTokens).ToArray();
+            var values = parse.GetValue(args) ?? [];
             try
             {
                 return Run(name, path, values, output, error);
@@ -46,6 +44,11 @@ internal static class RunCommand
                 error.WriteLine($"error: {e.Message}");
                 return 1;
             }
+            catch (Exception e)
+            {
+                error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+                return 1;
+            }
         });
         return command;
     }
@@ -54,18 +57,15 @@ internal static class RunCommand
     {
         using var engine = new Engine();
         var module = Module.FromFile(engine, path.FullName);
-        using var store = new Store<object?>(engine, null);
-        var linker = new Linker<object?>(engine);
-        var instance = linker.Instantiate(store, module);
-        var func = instance.GetFunction(name);
-        if (func is null)
+        // The export and the arguments are checked before anything is instantiated.
+        var export = module.Exports.FirstOrDefault(e => e.Name == name && e.Kind == ExternalKind.Function);
+        if (export?.FunctionType is not { } type)
         {
             var functions = module.Exports.Where(e => e.Kind == ExternalKind.Function).Select(e => e.Name).ToArray();
             error.WriteLine($"error: the module has no exported function '{name}'" +
                 (functions.Length > 0 ? $" (exported functions: {string.Join(", ", functions)})" : " (it exports no functions)"));
             return 1;
         }
-        var type = func.Type;
         if (args.Length != type.Parameters.Count)
         {
             error.WriteLine($"error: '{name}' takes {type.Parameters.Count} argument(s) {type}, but {args.Length} were given");
@@ -80,6 +80,10 @@ internal static class RunCommand
                 return 1;
             }
         }
+        using var store = new Store<object?>(engine, null);
+        var linker = new Linker<object?>(engine);
+        var instance = linker.Instantiate(store, module);
+        var func = instance.GetFunction(name) ?? throw new InvalidOperationException($"export '{name}' is not a function");
         foreach (var result in func.Call(values)) output.WriteLine(Format(result));
         return 0;
     }

@@ -474,6 +474,15 @@ public sealed class WastRunner
             _ => v.ToString(),
         };
 
+        private static string PrintValue(Val v) => v.Kind switch
+        {
+            ValKind.I32 => v.AsI32().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ValKind.I64 => v.AsI64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ValKind.F32 => v.AsF32().ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ValKind.F64 => v.AsF64().ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            _ => Format(v),
+        };
+
         private static string Format(IEnumerable<Val> values) => string.Join(" ", values.Select(Format));
 
         private static string Format(IEnumerable<WastValue> values) => string.Join(" ", values.Select(v => v.ToString()));
@@ -504,7 +513,8 @@ public sealed class WastRunner
             var func = Func.FromCallback(_store, type, (_, args, _) =>
             {
                 if (print is null) return;
-                foreach (var arg in args) print.WriteLine($"{Format(arg)}");
+                // As the reference interpreter prints: "42 : i32", one line per argument.
+                foreach (var arg in args) print.WriteLine($"{PrintValue(arg)} : {ValKinds.Name(arg.Kind)}");
             });
             _linker.Define("spectest", name, func);
         }
