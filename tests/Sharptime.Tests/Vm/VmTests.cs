@@ -77,6 +77,23 @@ public sealed unsafe class VmTests
     }
 
     [Fact]
+    public void DispatchGivesTheCallingInstanceToTheHost()
+    {
+        using var store = new Store<int>(Engine, 5);
+        var instance = Instantiate(store, """(module (memory (export "mem") 1) (data (i32.const 0) "wasm"))""");
+        string? text = null;
+        var f = Func.FromDelegate(store, (Caller c, int len) => { text = c.GetMemory("mem")!.ReadString(0, len); return c.GetData<int>(); });
+        nint ctx = *(nint*)(f.FuncRef + VMFuncRefLayout.Vmctx);
+        var dispatch = (delegate* unmanaged[Cdecl]<nint, nint, ValRaw*, nuint, int>)*(nint*)(ctx + VMHostContextLayout.Dispatch);
+        var values = stackalloc ValRaw[1];
+        values[0] = ValRaw.FromI32(4);
+
+        Assert.Equal(0, dispatch(ctx, instance.Vmctx, values, 1));
+        Assert.Equal("wasm", text);
+        Assert.Equal(5, values[0].I32);
+    }
+
+    [Fact]
     public void TrapCodesBecomeTrapExceptions()
     {
         using var store = new Store<int>(Engine, 0);
