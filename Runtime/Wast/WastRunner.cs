@@ -101,6 +101,7 @@ public sealed class WastRunner
         private readonly Dictionary<string, Instance> _named = new(StringComparer.Ordinal);
         private readonly Dictionary<ulong, HostRef> _hostRefs = [];
         private readonly Dictionary<string, string> _skippedNames = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _failedNames = new(StringComparer.Ordinal);
         private Instance? _current;
         private string? _currentProblem;
         private string? _currentSkip;
@@ -273,12 +274,17 @@ public sealed class WastRunner
             {
                 _named.Remove(wast.Name);
                 _skippedNames.Remove(wast.Name);
+                _failedNames[wast.Name] = $"module ${wast.Name} (line {wast.Line}) did not instantiate";
             }
             var module = Compile(wast);
             var instance = _linker.Instantiate(_store, module);
             _current = instance;
             _currentProblem = null;
-            if (wast.Name is not null) _named[wast.Name] = instance;
+            if (wast.Name is not null)
+            {
+                _named[wast.Name] = instance;
+                _failedNames.Remove(wast.Name);
+            }
         }
 
         private Instance Resolve(string? name)
@@ -290,6 +296,7 @@ public sealed class WastRunner
             }
             if (_named.TryGetValue(name, out var instance)) return instance;
             if (_skippedNames.TryGetValue(name, out var reason)) throw new SkipException(reason);
+            if (_failedNames.TryGetValue(name, out var problem)) throw new FailException(problem);
             throw new FailException($"unknown module ${name}");
         }
 
