@@ -7,7 +7,7 @@ public enum WastOutcome
     Passed,
     /// <summary>The command did something else, or threw.</summary>
     Failed,
-    /// <summary>The command was not run (components, v128 values); <see cref="WastCommandResult.Message"/> says why.</summary>
+    /// <summary>The command was not run (components, v128 values, SIMD the runtime does not support yet); <see cref="WastCommandResult.Message"/> says why.</summary>
     Skipped,
 }
 
