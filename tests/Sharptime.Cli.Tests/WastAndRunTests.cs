@@ -112,10 +112,10 @@ public sealed class WastAndRunTests : IDisposable
         var half = Run("run", "--invoke", "half", wat, "inf");
         var nop = Run("run", "--invoke", "nop", wat);
 
-        Assert.Equal((0, ["42"], ""), add);
-        Assert.Equal((0, ["2.25", "-3"], ""), swap);
-        Assert.Equal((0, ["inf"], ""), half);
-        Assert.Equal((0, [""], ""), nop);
+        Assert.Equal((0, "42", ""), (add.Exit, string.Join("|", add.Output), add.Error));
+        Assert.Equal((0, "2.25|-3", ""), (swap.Exit, string.Join("|", swap.Output), swap.Error));
+        Assert.Equal((0, "inf", ""), (half.Exit, string.Join("|", half.Output), half.Error));
+        Assert.Equal((0, "", ""), (nop.Exit, string.Join("|", nop.Output), nop.Error));
     }
 
     [Fact]
