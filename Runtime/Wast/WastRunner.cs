@@ -322,7 +322,7 @@ public sealed partial class WastRunner
             {
                 return;
             }
-            throw new FailException($"expected a {(malformed ? "malformed" : "invalid")} module (\"{expected}\"), but it was accepted");
+            throw new FailException($"expected {(malformed ? "a malformed" : "an invalid")} module (\"{expected}\"), but it was accepted");
         }
 
         // ----- actions -----
