@@ -1,0 +1,10 @@
+using Sharptime.Format;
+
+namespace Sharptime.Compiler.X64;
+
+internal sealed partial class FunctionCompiler
+{
+    private void CompileFloatCompare(Opcode opcode) => throw new NotSupportedException($"`{opcode}` is not compiled yet");
+
+    private void CompileFloatArithmetic(Opcode opcode) => throw new NotSupportedException($"`{opcode}` is not compiled yet");
+}
