@@ -122,9 +122,3 @@ internal sealed class ModuleCompilerX64
         public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
     }
 }
-
-/// <summary>Entry point of the compiler: module in, text section out.</summary>
-internal static class ModuleCompiler
-{
-    public static CompiledModule Compile(ModuleInfo module, VMContextLayout layout) => new ModuleCompilerX64(module, layout).Compile();
-}
