@@ -85,7 +85,7 @@ internal sealed partial class FunctionCompiler
         a.mov(rbp, rsp);
         a.sub(rsp, 0x7FFF_0000);
         var patchAfter = a.CreateLabel();
-        a.Label(ref patchAfter);
+        _module.Bind(a, ref patchAfter);
         a.mov(__qword_ptr[rbp - 8], Vmctx);
         a.mov(Scratch, __qword_ptr[Vmctx + VMContextLayout.StoreContext]);
         a.cmp(rsp, __qword_ptr[Scratch + VMStoreContextLayout.StackLimit]);
@@ -107,7 +107,7 @@ internal sealed partial class FunctionCompiler
         }
 
         // Epilogue: results are already in [rbp+16+8i].
-        a.Label(ref _epilogue);
+        _module.Bind(a, ref _epilogue);
         a.mov(rsp, rbp);
         a.pop(rbp);
         a.ret();

@@ -38,17 +38,17 @@ internal sealed class ModuleCompilerX64
         var compiler = new FunctionCompiler(this, _info, _layout);
         for (int i = 0; i < n; i++)
         {
-            _a.Label(ref _functionLabels[i]);
+            Bind(_a, ref _functionLabels[i]);
             patches[i] = compiler.Compile(_a, i);
         }
         var entries = new Label[n];
         for (int i = 0; i < n; i++)
         {
             entries[i] = _a.CreateLabel();
-            _a.Label(ref entries[i]);
+            Bind(_a, ref entries[i]);
             X64Trampolines.EmitArrayEntry(_a, _info.FunctionType((uint)(_info.ImportedFunctionCount + i)), _functionLabels[i]);
         }
-        _a.Label(ref _raise);
+        Bind(_a, ref _raise);
         X64Trampolines.EmitRaise(_a);
 
         var writer = new CodeWriterImpl();
@@ -70,10 +70,14 @@ internal sealed class ModuleCompilerX64
 
     private readonly List<(Label table, Label[] targets)> _jumpTables = [];
     private readonly Dictionary<ulong, Label> _bound = [];
+    private int _lastBindPosition = -1;
 
     /// <summary>Binds a label here, remembering it: Label is a struct, so copies taken before binding go stale.</summary>
     public void Bind(Assembler a, ref Label label)
     {
+        // Iced attaches a label to the next instruction and allows one per instruction.
+        if (a.Instructions.Count == _lastBindPosition) a.zero_bytes();
+        _lastBindPosition = a.Instructions.Count;
         a.Label(ref label);
         _bound[label.Id] = label;
     }
@@ -89,7 +93,7 @@ internal sealed class ModuleCompilerX64
         a.movsxd(index, __dword_ptr[Scratch + index * 4]);
         a.add(Scratch, index);
         a.jmp(Scratch);
-        a.Label(ref table);
+        Bind(a, ref table);
         for (int i = 0; i < count; i++) a.dd(0);
         _jumpTables.Add((table, labels[..count]));
     }
