@@ -11,10 +11,12 @@ internal sealed partial class FunctionCompiler
     {
         var type = _info.FunctionType(funcIndex);
         PassArguments(type);
+        SaveRegisterLocals();
         if (funcIndex >= _info.ImportedFunctionCount)
         {
             // Same instance: r13–r15 are preserved by the callee.
             _a.call(_module.FunctionLabel((int)funcIndex - _info.ImportedFunctionCount));
+            ReloadRegisterLocals();
         }
         else
         {
@@ -40,6 +42,7 @@ internal sealed partial class FunctionCompiler
             Free(index);
         }
         PassArguments(type, scratchLive: true);
+        SaveRegisterLocals();
 
         _a.mov(rax, __qword_ptr[Vmctx + _layout.Table(tableIndex)]);
         _a.cmp(Scratch, __qword_ptr[rax + VMTableLayout.Length]);
@@ -116,12 +119,14 @@ internal sealed partial class FunctionCompiler
     {
         _a.mov(Vmctx, __qword_ptr[rbp - 8]);
         if (_info.Memories.Count > 0) ReloadMemoryRegisters();
+        ReloadRegisterLocals();
     }
 
     /// <summary>Calls a builtin: spills everything, passes vmctx, the immediates and the top operands in SysV registers.</summary>
     private void CallBuiltin(Builtin builtin, ReadOnlySpan<long> immediates, int operands)
     {
         SpillAll();
+        SaveRegisterLocals();
         var args = SysVArgs;
         _a.mov(args[0], Vmctx);
         int next = 1;
@@ -138,6 +143,7 @@ internal sealed partial class FunctionCompiler
         TruncateStack(first);
         _a.mov(rax, __qword_ptr[Vmctx + VMContextLayout.Builtins]);
         _a.call(__qword_ptr[rax + 8 * (int)builtin]);
+        ReloadRegisterLocals();
     }
 
     private static readonly Iced.Intel.AssemblerRegister64[] SysVArgs = [rdi, rsi, rdx, rcx, r8, r9];

@@ -11,6 +11,23 @@ internal sealed partial class FunctionCompiler
     private void CompileLocalGet(uint index)
     {
         var type = LocalType(index);
+        if (IsRegisterLocal(index, out int home))
+        {
+            if (type is ValType.F32 or ValType.F64)
+            {
+                int x = AllocXmm();
+                _a.movaps(X[x], X[home]);
+                PushXmm(type, x);
+            }
+            else
+            {
+                int r = AllocGpr();
+                if (type == ValType.I32) _a.mov(D[r], D[home]);
+                else _a.mov(Q[r], Q[home]);
+                PushGpr(type, r);
+            }
+            return;
+        }
         if (type is ValType.F32 or ValType.F64)
         {
             int x = AllocXmm();
@@ -31,6 +48,13 @@ internal sealed partial class FunctionCompiler
     {
         var v = Pop();
         int position = _depth;
+        if (IsRegisterLocal(index, out int home))
+        {
+            SetRegisterLocal(home, v, position);
+            if (tee) Push(v);
+            else Free(v);
+            return;
+        }
         if (v.Loc == Loc.Slot)
         {
             // Through a register so tee can keep it.
@@ -40,6 +64,30 @@ internal sealed partial class FunctionCompiler
         StoreValue(LocalQ(index), LocalD(index), v, position);
         if (tee) Push(v);
         else Free(v);
+    }
+
+    private void SetRegisterLocal(int home, StackValue v, int position)
+    {
+        switch (v.Loc)
+        {
+            case Loc.Const:
+                if (v.IsFloat) LoadFloatConst(X[home], v);
+                else LoadConst(home, v);
+                break;
+            case Loc.Gpr:
+                if (v.Is64) _a.mov(Q[home], Q[v.Reg]);
+                else _a.mov(D[home], D[v.Reg]);
+                break;
+            case Loc.Xmm:
+                _a.movaps(X[home], X[v.Reg]);
+                break;
+            case Loc.Slot:
+                if (v.Type == ValType.F32) _a.movss(X[home], Slot32(position));
+                else if (v.Type == ValType.F64) _a.movsd(X[home], SlotOf(position));
+                else if (v.Type == ValType.I32) _a.mov(D[home], Slot32(position));
+                else _a.mov(Q[home], SlotOf(position));
+                break;
+        }
     }
 
     private void CompileGlobalGet(uint index)

@@ -78,6 +78,7 @@ internal sealed partial class FunctionCompiler
         _frames.Clear();
         _trapLabels.Clear();
         ResetRegisters();
+        AssignLocalRegisters(reader);
         _epilogue = a.CreateLabel();
 
         // Prologue. The frame size is patched once the body is compiled.
@@ -91,6 +92,7 @@ internal sealed partial class FunctionCompiler
         a.cmp(rsp, __qword_ptr[Scratch + VMStoreContextLayout.StackLimit]);
         a.jb(TrapLabel(TrapCode.StackOverflow));
         ZeroDeclaredLocals();
+        ReloadRegisterLocals();
         if (_info.Memories.Count > 0) ReloadMemoryRegisters();
 
         _frames.Add(new Frame { Kind = OperatorKind.Function, Target = _epilogue, Height = 0, Results = _type.Results });
