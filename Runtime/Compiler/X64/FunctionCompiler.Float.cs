@@ -47,15 +47,15 @@ internal sealed partial class FunctionCompiler
         {
             case 0: // eq: ZF=1 and PF=0
                 _a.setnp(B[result]);
-                _a.sete(Registers.B[R11]);
-                _a.and(B[result], Registers.B[R11]);
+                _a.sete(B[R11]);
+                _a.and(B[result], B[R11]);
                 _a.movzx(D[result], B[result]);
                 PushGpr(ValType.I32, result);
                 return;
             case 1: // ne: ZF=0 or PF=1
                 _a.setp(B[result]);
-                _a.setne(Registers.B[R11]);
-                _a.or(B[result], Registers.B[R11]);
+                _a.setne(B[R11]);
+                _a.or(B[result], B[R11]);
                 _a.movzx(D[result], B[result]);
                 PushGpr(ValType.I32, result);
                 return;

@@ -330,6 +330,38 @@ public class FloatAndConversionTests(ITestOutputHelper output)
         Assert.Equal(F64(20 * 1.5 + 190), (long)Run(sb.ToString(), F64(1.5)).F64Bits);
     }
 
+    [Fact]
+    public void OperandsInSpillSlots()
+    {
+        // Block results land in their canonical slots, so these operators read memory operands.
+        using var jit = new JitHarness("""
+            (module
+              (func (export "sub") (param f64 f64) (result f64)
+                (block (result f64) local.get 0) (block (result f64) local.get 1) f64.sub)
+              (func (export "lt") (param f32 f32) (result i32)
+                (block (result f32) local.get 0) (block (result f32) local.get 1) f32.lt)
+              (func (export "eq") (param f64 f64) (result i32)
+                (block (result f64) local.get 0) (block (result f64) local.get 1) f64.eq)
+              (func (export "bits") (param f32) (result i32)
+                (block (result f32) local.get 0) i32.reinterpret_f32)
+              (func (export "float") (param i64) (result f64)
+                (block (result i64) local.get 0) f64.reinterpret_i64)
+              (func (export "wrap") (param i64) (result i32)
+                (block (result i64) local.get 0) i32.wrap_i64)
+              (func (export "trunc") (param f64) (result i64)
+                (block (result f64) local.get 0) i64.trunc_f64_u))
+            """);
+        Assert.Equal(F64(-1.5), jit.Call("sub", F64(1), F64(2.5))[0].I64);
+        Assert.Equal(1, jit.CallI32("lt", F32(-1), F32(0)));
+        Assert.Equal(0, jit.CallI32("lt", F32(float.NaN), F32(0)));
+        Assert.Equal(1, jit.CallI32("eq", F64(3), F64(3)));
+        Assert.Equal(0, jit.CallI32("eq", F64(double.NaN), F64(double.NaN)));
+        Assert.Equal(unchecked((int)0xBF80_0000), jit.CallI32("bits", F32(-1)));
+        Assert.Equal(F64(6.25), jit.Call("float", F64(6.25))[0].I64);
+        Assert.Equal(0x89AB_CDEF, jit.CallI64("wrap", 0x0123_4567_89AB_CDEF) & 0xFFFF_FFFF);
+        Assert.Equal(unchecked((long)0xF000_0000_0000_0000), jit.CallI64("trunc", F64(17293822569102704640.0)));
+    }
+
     // ---- spec suite ----------------------------------------------------------------------------------
 
     [Theory]
