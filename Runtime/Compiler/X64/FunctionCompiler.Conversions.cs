@@ -219,7 +219,7 @@ internal sealed partial class FunctionCompiler
                 _a.cvtsi2ss(xr, Scratch);
                 _a.addss(xr, xr);
             }
-            BindTail(ref done);
+            _module.Bind(_a, ref done);
         }
         FreeGpr(r);
         PushXmm(type, x);
@@ -296,7 +296,7 @@ internal sealed partial class FunctionCompiler
             Ucomi(wideFloat, x, ScratchXmm);
             _a.jae(overflow);
         }
-        BindTail(ref done);
+        _module.Bind(_a, ref done);
         FreeXmm(x);
         PushGpr(type, r);
     }
@@ -328,7 +328,7 @@ internal sealed partial class FunctionCompiler
             _a.jp(TrapLabel(TrapCode.BadConversionToInteger));
             _a.jmp(TrapLabel(TrapCode.IntegerOverflow));
         }
-        BindTail(ref done);
+        _module.Bind(_a, ref done);
         FreeXmm(x);
         PushGpr(ValType.I32, r);
     }
@@ -379,7 +379,7 @@ internal sealed partial class FunctionCompiler
         _module.Bind(_a, ref bad);
         if (saturate) _a.mov(Q[r], -1L);
         else _a.jmp(TrapLabel(TrapCode.IntegerOverflow));
-        BindTail(ref done);
+        _module.Bind(_a, ref done);
         FreeXmm(x);
         PushGpr(ValType.I64, r);
     }

@@ -223,19 +223,9 @@ internal sealed partial class FunctionCompiler
             if (wide) _a.maxsd(lx, rx);
             else _a.maxss(lx, rx);
         }
-        BindTail(ref done);
+        _module.Bind(_a, ref done);
         FreeXmm(r);
         PushXmm(type, l);
-    }
-
-    /// <summary>
-    /// Binds a label at the end of an operator's code. Iced allows one label per instruction and the next operator
-    /// may bind its own label here (a block end, the epilogue), so the label goes on a zero-length instruction.
-    /// </summary>
-    private void BindTail(ref Label label)
-    {
-        _module.Bind(_a, ref label);
-        _a.zero_bytes();
     }
 
     /// <summary>Loads a float bit pattern (f32 in the low 32 bits) into <see cref="Registers.ScratchXmm"/> through r11.</summary>
