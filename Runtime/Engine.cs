@@ -1,13 +1,64 @@
+using Sharptime.Format;
+using Sharptime.Vm;
+
 namespace Sharptime;
 
 /// <summary>
-/// The shared, thread-safe context in which modules are decoded, validated and (in later releases) compiled.
+/// The shared, thread-safe context in which modules are decoded, validated and compiled.
 /// Create one per application and share it.
 /// </summary>
 public sealed class Engine : IDisposable
 {
+    private readonly Dictionary<FuncType, int> _typeIds = [];
+    private readonly List<FuncType> _types = [null!];
+    private readonly Dictionary<int, CodeMemory> _exitTrampolines = [];
+    private readonly Lock _lock = new();
+
     /// <summary>Creates an engine with default settings.</summary>
-    public Engine() { }
+    public Engine() : this(new Config()) { }
+
+    /// <summary>Creates an engine with <paramref name="config"/>; later changes to the config do not affect the engine.</summary>
+    public Engine(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config.Clone();
+    }
+
+    /// <summary>A copy of the settings this engine was created with.</summary>
+    public Config Config { get; }
+
+    /// <summary>The engine-wide canonical id (1 or more) of a function type. Thread-safe.</summary>
+    internal int TypeId(FuncType type)
+    {
+        lock (_lock)
+        {
+            if (_typeIds.TryGetValue(type, out int id)) return id;
+            id = _types.Count;
+            _types.Add(type);
+            _typeIds.Add(type, id);
+            return id;
+        }
+    }
+
+    /// <summary>The function type registered as <paramref name="id"/>.</summary>
+    internal FuncType TypeOf(int id)
+    {
+        lock (_lock) return _types[id];
+    }
+
+    /// <summary>Address of the exit trampoline (wasm convention → host dispatcher) for type <paramref name="id"/>.</summary>
+    internal nint ExitTrampoline(int id)
+    {
+        lock (_exitTrampolines)
+        {
+            if (!_exitTrampolines.TryGetValue(id, out var code))
+            {
+                code = new CodeMemory(Compiler.X64.X64Trampolines.EmitExitTrampoline(TypeOf(id)));
+                _exitTrampolines.Add(id, code);
+            }
+            return code.Address;
+        }
+    }
 
     /// <summary>Releases the engine. Modules created from it must not be used afterwards.</summary>
     public void Dispose() { }

@@ -1,6 +1,8 @@
+using Sharptime.Compiler;
 using Sharptime.Format;
 using Sharptime.Text;
 using Sharptime.Validation;
+using Sharptime.Vm;
 
 namespace Sharptime;
 
@@ -18,13 +20,65 @@ public sealed class Module
         for (int i = 0; i < imports.Length; i++)
         {
             var import = info.Imports[i];
-            imports[i] = new ModuleImport(import.Module, import.Name, ToPublic(import.Kind));
+            var (functionType, typeText) = import.Kind switch
+            {
+                ExternKind.Func => (FunctionType.From(info.Types[(int)import.FunctionTypeIndex]), null),
+                ExternKind.Table => (null, TypeText(import.Table)),
+                ExternKind.Memory => (null, TypeText(import.Memory)),
+                _ => ((FunctionType?)null, TypeText(import.Global)),
+            };
+            imports[i] = new ModuleImport(import.Module, import.Name, ToPublic(import.Kind))
+            {
+                FunctionType = functionType,
+                Type = functionType?.ToString() ?? typeText!,
+            };
         }
         Imports = imports;
         var exports = new ModuleExport[info.Exports.Count];
-        for (int i = 0; i < exports.Length; i++) exports[i] = new ModuleExport(info.Exports[i].Name, ToPublic(info.Exports[i].Kind));
+        for (int i = 0; i < exports.Length; i++)
+        {
+            var export = info.Exports[i];
+            var functionType = export.Kind == ExternKind.Func ? FunctionType.From(info.FunctionType(export.Index)) : null;
+            exports[i] = new ModuleExport(export.Name, ToPublic(export.Kind))
+            {
+                FunctionType = functionType,
+                Type = export.Kind switch
+                {
+                    ExternKind.Func => functionType!.ToString(),
+                    ExternKind.Table => TypeText(info.Tables[(int)export.Index]),
+                    ExternKind.Memory => TypeText(info.Memories[(int)export.Index]),
+                    _ => TypeText(info.Globals[(int)export.Index].Type),
+                },
+            };
+        }
         Exports = exports;
+        Layout = new VMContextLayout(info);
+        _compiled = new Lazy<CompiledCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<CompiledCode?> _compiled;
+
+    /// <summary>The VMContext layout of this module's instances.</summary>
+    internal VMContextLayout Layout { get; }
+
+    /// <summary>The module's machine code, compiled on first use; null when it defines no functions.</summary>
+    internal CompiledCode? Compiled => _compiled.Value;
+
+    private CompiledCode? Compile()
+    {
+        if (Layout.DefinedFunctionCount == 0) return null;
+        var compiled = ModuleCompiler.Compile(Info, Layout);
+        return new CompiledCode(compiled, new CodeMemory(compiled.Code));
+    }
+
+    internal static string TypeText(WasmTableType t) =>
+        $"(table {t.Limits.Min}{(t.Limits.Max is { } m ? $" {m}" : "")} {t.ElementType.Name()})";
+
+    internal static string TypeText(WasmMemoryType t) =>
+        $"(memory {t.Limits.Min}{(t.Limits.Max is { } m ? $" {m}" : "")})";
+
+    internal static string TypeText(WasmGlobalType t) =>
+        t.Mutable ? $"(global (mut {t.Type.Name()}))" : $"(global {t.Type.Name()})";
 
     /// <summary>The engine this module belongs to.</summary>
     public Engine Engine { get; }
@@ -122,3 +176,6 @@ public sealed class Module
         _ => ExternalKind.Global,
     };
 }
+
+/// <summary>A module's text section in executable memory, and where each function starts in it.</summary>
+internal sealed record CompiledCode(CompiledModule Module, CodeMemory Memory);

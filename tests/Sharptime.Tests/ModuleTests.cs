@@ -16,8 +16,15 @@ public sealed class ModuleTests
     {
         var module = Module.FromText(Engine, AddModule);
 
-        Assert.Equal([new ModuleImport("env", "log", ExternalKind.Function)], module.Imports);
-        Assert.Equal([new ModuleExport("add", ExternalKind.Function), new ModuleExport("mem", ExternalKind.Memory)], module.Exports);
+        Assert.Equal(
+            [new ModuleImport("env", "log", ExternalKind.Function) { FunctionType = new([ValKind.I32], []), Type = "(func (param i32))" }],
+            module.Imports);
+        Assert.Equal(
+            [
+                new ModuleExport("add", ExternalKind.Function) { FunctionType = new([ValKind.I32, ValKind.I32], [ValKind.I32]), Type = "(func (param i32 i32) (result i32))" },
+                new ModuleExport("mem", ExternalKind.Memory) { Type = "(memory 1)" },
+            ],
+            module.Exports);
     }
 
     [Fact]
