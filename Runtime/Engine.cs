@@ -53,7 +53,7 @@ public sealed class Engine : IDisposable
         {
             if (!_exitTrampolines.TryGetValue(id, out var code))
             {
-                code = new CodeMemory(Compiler.X64Trampolines.EmitExitTrampoline(TypeOf(id)));
+                code = new CodeMemory(Compiler.X64.X64Trampolines.EmitExitTrampoline(TypeOf(id)));
                 _exitTrampolines.Add(id, code);
             }
             return code.Address;

@@ -214,7 +214,7 @@ internal sealed class Lexer
             if (c == '\n') { _pos++; NewLine(_pos); continue; }
             if (c == ';' && _pos + 1 < s.Length && s[_pos + 1] == ';')
             {
-                while (_pos < s.Length && s[_pos] != '\n') _pos++;
+                while (_pos < s.Length && s[_pos] is not ('\n' or '\r')) _pos++;
                 continue;
             }
             if (c == '(' && _pos + 1 < s.Length && s[_pos + 1] == ';')

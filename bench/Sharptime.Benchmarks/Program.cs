@@ -2,11 +2,17 @@ using BenchmarkDotNet.Running;
 using Sharptime.Benchmarks;
 
 // `decode-throughput`: our decode+validate against V8's WebAssembly.validate on the same module, in
-// one run (median of several), printed as a Markdown table. Anything else goes to BenchmarkDotNet.
+// one run (median of several), printed as a Markdown table. `compile-throughput`: the baseline JIT against V8's
+// compile of the same module. Anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "decode-throughput")
 {
     int runs = args.Length > 1 ? int.Parse(args[1]) : 15;
     return DecodeThroughput.Run(runs);
+}
+if (args.Length > 0 && args[0] == "compile-throughput")
+{
+    int runs = args.Length > 1 ? int.Parse(args[1]) : 9;
+    return CompileThroughput.Run(runs);
 }
 BenchmarkSwitcher.FromAssembly(typeof(DecodeValidateBenchmark).Assembly).Run(args);
 return 0;

@@ -1,0 +1,166 @@
+using Sharptime.Format;
+using Sharptime.Vm;
+using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Registers;
+
+namespace Sharptime.Compiler.X64;
+
+internal sealed partial class FunctionCompiler
+{
+    private void CompileCall(uint funcIndex)
+    {
+        var type = _info.FunctionType(funcIndex);
+        PassArguments(type);
+        SaveRegisterLocals();
+        if (funcIndex >= _info.ImportedFunctionCount)
+        {
+            // Same instance: r13–r15 are preserved by the callee.
+            _a.call(_module.FunctionLabel((int)funcIndex - _info.ImportedFunctionCount));
+            ReloadRegisterLocals();
+        }
+        else
+        {
+            _a.mov(rax, __qword_ptr[Vmctx + _layout.FuncRef(funcIndex)]);
+            _a.mov(Vmctx, __qword_ptr[rax + VMFuncRefLayout.Vmctx]);
+            _a.call(__qword_ptr[rax + VMFuncRefLayout.WasmCall]);
+            RestorePinnedRegisters();
+        }
+        TakeResults(type);
+    }
+
+    private void CompileCallIndirect(uint typeIndex, uint tableIndex)
+    {
+        var type = _info.Types[(int)typeIndex];
+        // The callee index is on top of the arguments; keep it in the scratch register across the argument copy.
+        var index = Pop();
+        int position = _depth;
+        if (index.Loc == Loc.Const) _a.mov(Scratch32, (int)index.Bits);
+        else if (index.Loc == Loc.Slot) _a.mov(Scratch32, Slot32(position));
+        else
+        {
+            _a.mov(Scratch32, D[index.Reg]);
+            Free(index);
+        }
+        PassArguments(type, scratchLive: true);
+        SaveRegisterLocals();
+
+        _a.mov(rax, __qword_ptr[Vmctx + _layout.Table(tableIndex)]);
+        _a.cmp(Scratch, __qword_ptr[rax + VMTableLayout.Length]);
+        _a.jae(TrapLabel(TrapCode.UndefinedElement));
+        _a.mov(rax, __qword_ptr[rax + VMTableLayout.Base]);
+        _a.mov(rax, __qword_ptr[rax + Scratch * 8]);
+        _a.test(rax, rax);
+        _a.je(TrapLabel(TrapCode.IndirectCallToNull));
+        _a.mov(Scratch32, __dword_ptr[Vmctx + _layout.TypeId(typeIndex)]);
+        _a.cmp(Scratch32, __dword_ptr[rax + VMFuncRefLayout.TypeId]);
+        _a.jne(TrapLabel(TrapCode.BadSignature));
+        _a.mov(Vmctx, __qword_ptr[rax + VMFuncRefLayout.Vmctx]);
+        _a.call(__qword_ptr[rax + VMFuncRefLayout.WasmCall]);
+        RestorePinnedRegisters();
+        TakeResults(type);
+    }
+
+    /// <summary>Spills everything and copies the arguments (the top values) to the outgoing area at [rsp+8i].</summary>
+    private void PassArguments(FuncType type, bool scratchLive = false)
+    {
+        int n = type.Params.Length;
+        NoteOutgoing(Math.Max(n, type.Results.Length));
+        SpillAll();
+        int first = _depth - n;
+        for (int i = 0; i < n; i++)
+        {
+            var v = _stack[first + i];
+            var q = __qword_ptr[rsp + 8 * i];
+            if (v.Loc == Loc.Const)
+            {
+                if (v.Is64 && v.Bits != (int)v.Bits)
+                {
+                    _a.mov(rax, v.Bits);
+                    _a.mov(q, rax);
+                }
+                else _a.mov(q, (int)v.Bits);
+            }
+            else
+            {
+                // Slot: copy through rax, which is free after SpillAll (r11 may hold the call_indirect index).
+                var tmp = scratchLive ? rax : Scratch;
+                _a.mov(tmp, SlotOf(first + i));
+                _a.mov(q, tmp);
+            }
+        }
+        TruncateStack(first);
+    }
+
+    private void TakeResults(FuncType type)
+    {
+        var results = type.Results;
+        for (int i = 0; i < results.Length; i++)
+        {
+            var t = results[i];
+            if (t is ValType.F32 or ValType.F64)
+            {
+                int x = AllocXmm();
+                if (t == ValType.F32) _a.movss(X[x], __dword_ptr[rsp + 8 * i]);
+                else _a.movsd(X[x], __qword_ptr[rsp + 8 * i]);
+                PushXmm(t, x);
+            }
+            else
+            {
+                int r = AllocGpr();
+                if (t == ValType.I32) _a.mov(D[r], __dword_ptr[rsp + 8 * i]);
+                else _a.mov(Q[r], __qword_ptr[rsp + 8 * i]);
+                PushGpr(t, r);
+            }
+        }
+    }
+
+    /// <summary>After a call that may have entered another instance: vmctx and memory registers back to ours.</summary>
+    private void RestorePinnedRegisters()
+    {
+        _a.mov(Vmctx, __qword_ptr[rbp - 8]);
+        if (_info.Memories.Count > 0) ReloadMemoryRegisters();
+        ReloadRegisterLocals();
+    }
+
+    /// <summary>Calls a builtin: spills everything, passes vmctx, the immediates and the top operands in SysV registers.</summary>
+    private void CallBuiltin(Builtin builtin, ReadOnlySpan<long> immediates, int operands)
+    {
+        SpillAll();
+        SaveRegisterLocals();
+        var args = SysVArgs;
+        _a.mov(args[0], Vmctx);
+        int next = 1;
+        foreach (var imm in immediates) _a.mov(D[RegIndex(args[next++])], (int)imm);
+        int first = _depth - operands;
+        for (int i = 0; i < operands; i++)
+        {
+            var v = _stack[first + i];
+            var dst = args[next++];
+            if (v.Loc == Loc.Const) LoadConst(RegIndex(dst), v);
+            else if (v.Is64) _a.mov(dst, SlotOf(first + i));
+            else _a.mov(D[RegIndex(dst)], Slot32(first + i));
+        }
+        TruncateStack(first);
+        _a.mov(rax, __qword_ptr[Vmctx + VMContextLayout.Builtins]);
+        _a.call(__qword_ptr[rax + 8 * (int)builtin]);
+        ReloadRegisterLocals();
+    }
+
+    private static readonly Iced.Intel.AssemblerRegister64[] SysVArgs = [rdi, rsi, rdx, rcx, r8, r9];
+
+    private static int RegIndex(Iced.Intel.AssemblerRegister64 r) => Array.IndexOf(Q, r);
+
+    private void CompileBulk(Builtin builtin, uint immediate1, uint? immediate2, int operands, bool trapping)
+    {
+        Span<long> imms = stackalloc long[2];
+        imms[0] = immediate1;
+        int count = 1;
+        if (immediate2 is uint i2) imms[count++] = i2;
+        CallBuiltin(builtin, imms[..count], operands);
+        if (trapping)
+        {
+            _a.test(eax, eax);
+            _a.jne(TrapLabel(TrapFromEax));
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using Iced.Intel;
+using Sharptime.Format;
+using Sharptime.Vm;
+using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Registers;
+
+namespace Sharptime.Compiler.X64;
+
+internal sealed partial class FunctionCompiler
+{
+    /// <summary>
+    /// Loads and stores with an explicit bounds check: r11 = address + offset + size (64-bit, cannot wrap) is
+    /// compared with the memory's byte length, then the access uses [base + r11 - size].
+    /// </summary>
+    private void CompileMemoryAccess(ref Operator op)
+    {
+        var opcode = op.Opcode;
+        bool isStore = opcode >= Opcode.I32Store;
+        int size = AccessSize(opcode);
+        StackValue value = default;
+        int valuePosition = 0;
+        if (isStore)
+        {
+            value = Pop();
+            valuePosition = _depth;
+            if (value.Loc == Loc.Slot)
+                value = value.IsFloat ? StackValue.InXmm(value.Type, ToXmm(value, valuePosition)) : StackValue.InGpr(value.Type, ToGpr(value, valuePosition));
+        }
+        var address = Pop();
+        ulong end = op.MemoryOffset + (ulong)size;
+        int addrReg = -1;
+        if (address.Loc == Loc.Const)
+        {
+            _a.mov(Scratch, (long)((uint)address.Bits + end));
+        }
+        else
+        {
+            addrReg = ToGpr(address, _depth);
+            if (end <= int.MaxValue) _a.lea(Scratch, __qword_ptr[Q[addrReg] + (int)end]);
+            else
+            {
+                _a.mov(Scratch, (long)end);
+                _a.add(Scratch, Q[addrReg]);
+            }
+        }
+        _a.cmp(Scratch, __qword_ptr[MemDef + VMMemoryLayout.Length]);
+        _a.ja(TrapLabel(TrapCode.MemoryOutOfBounds));
+        var at = __[MemBase + Scratch - size];
+
+        if (isStore)
+        {
+            if (addrReg >= 0) FreeGpr(addrReg);
+            EmitStore(opcode, at, value);
+            Free(value);
+            return;
+        }
+
+        switch (opcode)
+        {
+            case Opcode.F32Load:
+            case Opcode.F64Load:
+            {
+                if (addrReg >= 0) FreeGpr(addrReg);
+                int x = AllocXmm();
+                if (opcode == Opcode.F32Load) _a.movss(X[x], __dword_ptr[MemBase + Scratch - size]);
+                else _a.movsd(X[x], __qword_ptr[MemBase + Scratch - size]);
+                PushXmm(opcode == Opcode.F32Load ? ValType.F32 : ValType.F64, x);
+                return;
+            }
+        }
+        int r = addrReg >= 0 ? addrReg : AllocGpr();
+        var type = opcode is Opcode.I32Load or Opcode.I32Load8S or Opcode.I32Load8U or Opcode.I32Load16S or Opcode.I32Load16U
+            ? ValType.I32 : ValType.I64;
+        switch (opcode)
+        {
+            case Opcode.I32Load: _a.mov(D[r], __dword_ptr[MemBase + Scratch - 4]); break;
+            case Opcode.I64Load: _a.mov(Q[r], __qword_ptr[MemBase + Scratch - 8]); break;
+            case Opcode.I32Load8S: _a.movsx(D[r], __byte_ptr[MemBase + Scratch - 1]); break;
+            case Opcode.I32Load8U:
+            case Opcode.I64Load8U: _a.movzx(D[r], __byte_ptr[MemBase + Scratch - 1]); break;
+            case Opcode.I32Load16S: _a.movsx(D[r], __word_ptr[MemBase + Scratch - 2]); break;
+            case Opcode.I32Load16U:
+            case Opcode.I64Load16U: _a.movzx(D[r], __word_ptr[MemBase + Scratch - 2]); break;
+            case Opcode.I64Load8S: _a.movsx(Q[r], __byte_ptr[MemBase + Scratch - 1]); break;
+            case Opcode.I64Load16S: _a.movsx(Q[r], __word_ptr[MemBase + Scratch - 2]); break;
+            case Opcode.I64Load32S: _a.movsxd(Q[r], __dword_ptr[MemBase + Scratch - 4]); break;
+            case Opcode.I64Load32U: _a.mov(D[r], __dword_ptr[MemBase + Scratch - 4]); break;
+            default: throw new InvalidOperationException(opcode.ToString());
+        }
+        PushGpr(type, r);
+    }
+
+    private void EmitStore(Opcode opcode, AssemblerMemoryOperand at, in StackValue v)
+    {
+        int size = AccessSize(opcode);
+        if (v.Loc == Loc.Xmm)
+        {
+            if (opcode == Opcode.F32Store) _a.movss(__dword_ptr[MemBase + Scratch - 4], X[v.Reg]);
+            else _a.movsd(__qword_ptr[MemBase + Scratch - 8], X[v.Reg]);
+            return;
+        }
+        if (v.Loc == Loc.Const)
+        {
+            switch (size)
+            {
+                case 1: _a.mov(__byte_ptr[MemBase + Scratch - 1], (byte)v.Bits); return;
+                case 2: _a.mov(__word_ptr[MemBase + Scratch - 2], (short)v.Bits); return;
+                case 4: _a.mov(__dword_ptr[MemBase + Scratch - 4], (int)v.Bits); return;
+            }
+            if (v.Bits == (int)v.Bits)
+            {
+                _a.mov(__qword_ptr[MemBase + Scratch - 8], (int)v.Bits);
+                return;
+            }
+            int t = AllocGpr();
+            _a.mov(Q[t], v.Bits);
+            _a.mov(__qword_ptr[MemBase + Scratch - 8], Q[t]);
+            FreeGpr(t);
+            return;
+        }
+        int r = v.Reg;
+        switch (size)
+        {
+            case 1: _a.mov(__byte_ptr[MemBase + Scratch - 1], B[r]); break;
+            case 2: _a.mov(__word_ptr[MemBase + Scratch - 2], W[r]); break;
+            case 4: _a.mov(__dword_ptr[MemBase + Scratch - 4], D[r]); break;
+            default: _a.mov(__qword_ptr[MemBase + Scratch - 8], Q[r]); break;
+        }
+        _ = at;
+    }
+
+    private static int AccessSize(Opcode opcode) => opcode switch
+    {
+        Opcode.I32Load or Opcode.F32Load or Opcode.I64Load32S or Opcode.I64Load32U or Opcode.I32Store or Opcode.F32Store or Opcode.I64Store32 => 4,
+        Opcode.I64Load or Opcode.F64Load or Opcode.I64Store or Opcode.F64Store => 8,
+        Opcode.I32Load8S or Opcode.I32Load8U or Opcode.I64Load8S or Opcode.I64Load8U or Opcode.I32Store8 or Opcode.I64Store8 => 1,
+        _ => 2,
+    };
+
+    private void CompileMemorySize()
+    {
+        int r = AllocGpr();
+        _a.mov(Q[r], __qword_ptr[MemDef + VMMemoryLayout.Length]);
+        _a.shr(Q[r], 16);
+        PushGpr(ValType.I32, r);
+    }
+
+    private void CompileMemoryGrow(uint memory)
+    {
+        CallBuiltin(Builtin.MemoryGrow, [memory], 1);
+        // The builtin returns the old size or -1 as a 64-bit value; the i32 result is its low half.
+        ClaimGpr(Rax);
+        _a.mov(eax, eax);
+        PushGpr(ValType.I32, Rax);
+    }
+
+    // ---- tables --------------------------------------------------------------------------------------
+
+    /// <summary>Leaves the table's element array in rax after checking <paramref name="indexReg"/> against its length.</summary>
+    private void TableElements(uint table, int indexReg)
+    {
+        _a.mov(Scratch, __qword_ptr[Vmctx + _layout.Table(table)]);
+        _a.cmp(Q[indexReg], __qword_ptr[Scratch + VMTableLayout.Length]);
+        _a.jae(TrapLabel(TrapCode.TableOutOfBounds));
+        _a.mov(Scratch, __qword_ptr[Scratch + VMTableLayout.Base]);
+    }
+
+    private void CompileTableGet(uint table)
+    {
+        int index = PopGpr();
+        TableElements(table, index);
+        _a.mov(Q[index], __qword_ptr[Scratch + Q[index] * 8]);
+        PushGpr(_info.Tables[(int)table].ElementType, index);
+    }
+
+    private void CompileTableSet(uint table)
+    {
+        var value = Pop();
+        int valuePosition = _depth;
+        int v = ToGpr(value, valuePosition);
+        int index = PopGpr();
+        TableElements(table, index);
+        _a.mov(__qword_ptr[Scratch + Q[index] * 8], Q[v]);
+        FreeGpr(index);
+        FreeGpr(v);
+    }
+
+    private void CompileTableSize(uint table)
+    {
+        int r = AllocGpr();
+        _a.mov(Q[r], __qword_ptr[Vmctx + _layout.Table(table)]);
+        _a.mov(Q[r], __qword_ptr[Q[r] + VMTableLayout.Length]);
+        PushGpr(ValType.I32, r);
+    }
+
+    private void CompileTableGrow(uint table)
+    {
+        // Operands are (init, delta); the builtin takes (table, init, delta).
+        CallBuiltin(Builtin.TableGrow, [table], 2);
+        ClaimGpr(Rax);
+        _a.mov(eax, eax);
+        PushGpr(ValType.I32, Rax);
+    }
+}

@@ -1,0 +1,210 @@
+using Iced.Intel;
+using Sharptime.Format;
+using Sharptime.Vm;
+using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Registers;
+
+namespace Sharptime.Compiler.X64;
+
+/// <summary>
+/// The baseline tier: one pass over a (validated) function body, emitting x86-64 through Iced. Values live on an
+/// abstract stack (constants, registers, spill slots); everything is spilled to canonical slots at control-flow
+/// merges and calls, so blocks and branches agree on where values are.
+/// </summary>
+/// <remarks>
+/// Frame, growing down from rbp: [rbp+16+8i] parameter/result i (the caller's outgoing area), [rbp+8] return
+/// address, [rbp] caller rbp, [rbp-8] vmctx, then declared locals, then one slot per value-stack position, then this function's outgoing call area at [rsp].
+/// </remarks>
+internal sealed partial class FunctionCompiler
+{
+    private readonly ModuleCompilerX64 _module;
+    private readonly ModuleInfo _info;
+    private readonly VMContextLayout _layout;
+    private Assembler _a = null!;
+    private FuncType _type = null!;
+    private readonly LocalTypes _locals = new();
+    private int _paramCount;
+    private int _localCount;
+    private int _slotBase;
+    private int _maxOutgoing;
+    private bool _unreachable;
+    private int _deadDepth;
+    private readonly List<Frame> _frames = [];
+    private readonly Dictionary<int, Label> _trapLabels = [];
+    private Label _epilogue;
+
+    public FunctionCompiler(ModuleCompilerX64 module, ModuleInfo info, VMContextLayout layout)
+    {
+        _module = module;
+        _info = info;
+        _layout = layout;
+    }
+
+    private sealed class Frame
+    {
+        public OperatorKind Kind;
+        public Label Target;      // branch target: loop start, or the end of block/if/function
+        public Label Else;
+        public int Height;        // stack height below the block's parameters
+        public ValType[] Params = [];
+        public ValType[] Results = [];
+        public bool Branched;     // some branch targets the end label
+        public bool HasElse;
+        /// <summary>For an if with parameters: how many original parameter values sit below <see cref="Height"/>.</summary>
+        public int Shadowed;
+        public int BranchArity => Kind == OperatorKind.Loop ? Params.Length : Results.Length;
+    }
+
+    internal enum OperatorKind : byte { Function, Block, Loop, If }
+
+    /// <summary>Compiles defined function <paramref name="definedIndex"/> at the current assembler position.</summary>
+    /// <returns>The label of the 4-byte frame-size immediate to patch, and the frame size.</returns>
+    public (Label patchAfter, int frameSize) Compile(Assembler a, int definedIndex)
+    {
+        _a = a;
+        uint funcIndex = (uint)(_info.ImportedFunctionCount + definedIndex);
+        _type = _info.FunctionType(funcIndex);
+        _paramCount = _type.Params.Length;
+        var reader = OperatorReader.ForFunctionBody(_info, definedIndex);
+        _locals.Reset(_type.Params);
+        reader.ReadLocalDeclarations(_locals);
+        _localCount = (int)_locals.Count;
+        _slotBase = 8 + 8 * (_localCount - _paramCount);
+        _maxOutgoing = 0;
+        _depth = 0;
+        _maxDepth = 0;
+        _unreachable = false;
+        _deadDepth = 0;
+        _frames.Clear();
+        _trapLabels.Clear();
+        ResetRegisters();
+        AssignLocalRegisters(reader);
+        _epilogue = a.CreateLabel();
+
+        // Prologue. The frame size is patched once the body is compiled.
+        a.push(rbp);
+        a.mov(rbp, rsp);
+        a.sub(rsp, 0x7FFF_0000);
+        var patchAfter = a.CreateLabel();
+        _module.Bind(a, ref patchAfter);
+        a.mov(__qword_ptr[rbp - 8], Vmctx);
+        a.mov(Scratch, __qword_ptr[Vmctx + VMContextLayout.StoreContext]);
+        a.cmp(rsp, __qword_ptr[Scratch + VMStoreContextLayout.StackLimit]);
+        a.jb(TrapLabel(TrapCode.StackOverflow));
+        ZeroDeclaredLocals();
+        ReloadRegisterLocals();
+        if (_info.Memories.Count > 0) ReloadMemoryRegisters();
+
+        _frames.Add(new Frame { Kind = OperatorKind.Function, Target = _epilogue, Height = 0, Results = _type.Results });
+        while (_frames.Count > 0)
+        {
+            reader.Read(out var op);
+            if (_unreachable)
+            {
+                SkipUnreachable(ref op);
+                continue;
+            }
+            if (op.Opcode is not (Opcode.BrIf or Opcode.If or Opcode.I32Eqz or Opcode.Select or Opcode.SelectTyped)) SettleFlags();
+            CompileOperator(ref op);
+        }
+
+        // Epilogue: results are already in [rbp+16+8i].
+        _module.Bind(a, ref _epilogue);
+        a.mov(rsp, rbp);
+        a.pop(rbp);
+        a.ret();
+        EmitTrapStubs();
+
+        int frame = _slotBase + 8 * _maxDepth + 8 * _maxOutgoing;
+        frame = (frame + 15) & ~15;
+        return (patchAfter, frame);
+    }
+
+    private void ZeroDeclaredLocals()
+    {
+        int declared = _localCount - _paramCount;
+        if (declared == 0) return;
+        _a.xor(eax, eax);
+        if (declared <= 16)
+        {
+            for (int j = 0; j < declared; j++) _a.mov(__qword_ptr[rbp - (16 + 8 * j)], rax);
+            return;
+        }
+        // rep stosq over [rbp-8-8*declared, rbp-8).
+        _a.lea(rdi, __qword_ptr[rbp - (8 + 8 * declared)]);
+        _a.mov(ecx, declared);
+        _a.rep.stosq();
+    }
+
+    private void ReloadMemoryRegisters()
+    {
+        _a.mov(MemDef, __qword_ptr[Vmctx + _layout.Memory(0)]);
+        _a.mov(MemBase, __qword_ptr[MemDef + VMMemoryLayout.Base]);
+    }
+
+    /// <summary>Where local <paramref name="index"/> lives: parameters in the caller's area, declared locals in the frame.</summary>
+    private AssemblerMemoryOperand LocalQ(uint index) =>
+        index < _paramCount ? __qword_ptr[rbp + (16 + 8 * (int)index)] : __qword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
+
+    private AssemblerMemoryOperand LocalD(uint index) =>
+        index < _paramCount ? __dword_ptr[rbp + (16 + 8 * (int)index)] : __dword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
+
+    /// <summary>Pseudo trap code for stubs raising the code a builtin returned in eax.</summary>
+    private const TrapCode TrapFromEax = 0;
+
+    private Label TrapLabel(TrapCode code)
+    {
+        if (!_trapLabels.TryGetValue((int)code, out var label))
+        {
+            label = _a.CreateLabel();
+            _trapLabels[(int)code] = label;
+        }
+        return label;
+    }
+
+    private void EmitTrapStubs()
+    {
+        foreach (var (code, label) in _trapLabels)
+        {
+            var l = label;
+            _module.Bind(_a, ref l);
+            if (code != (int)TrapFromEax) _a.mov(eax, code);
+            _a.call(_module.RaiseLabel);
+        }
+    }
+
+    /// <summary>In dead code only nesting matters: count blocks until the one that makes code live again.</summary>
+    private void SkipUnreachable(ref Operator op)
+    {
+        switch (op.Opcode)
+        {
+            case Opcode.Block:
+            case Opcode.Loop:
+            case Opcode.If:
+                _deadDepth++;
+                break;
+            case Opcode.Else:
+                if (_deadDepth == 0) CompileElse();
+                break;
+            case Opcode.End:
+                if (_deadDepth > 0) _deadDepth--;
+                else CompileEnd();
+                break;
+        }
+    }
+
+    private ValType[] BlockParams(in BlockType bt) =>
+        bt.Kind == BlockTypeKind.TypeIndex ? _info.Types[(int)bt.TypeIndex].Params : [];
+
+    private ValType[] BlockResults(in BlockType bt) => bt.Kind switch
+    {
+        BlockTypeKind.Empty => [],
+        BlockTypeKind.Value => [bt.ValueType],
+        _ => _info.Types[(int)bt.TypeIndex].Results,
+    };
+
+    private void NoteOutgoing(int slots)
+    {
+        if (slots > _maxOutgoing) _maxOutgoing = slots;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Sharptime.Compiler;
+using Sharptime.Validation;
+using Sharptime.Vm;
+
+namespace Sharptime.Benchmarks;
+
+/// <summary>
+/// Baseline-compiler throughput on one core: MB of wasm code compiled to x86-64 per second, on the generated
+/// C-like module, against V8 compiling the same bytes (<c>new WebAssembly.Module</c>, single-threaded).
+/// </summary>
+internal static class CompileThroughput
+{
+    public static int Run(int runs)
+    {
+        var bytes = DecodeValidateBenchmark.CreateModule();
+        double mb = bytes.Length / 1e6;
+        var info = WasmFrontEnd.DecodeAndValidate(bytes);
+        var layout = new VMContextLayout(info);
+
+        for (int i = 0; i < 2; i++) ModuleCompiler.Compile(info, layout);
+        var compile = new double[runs];
+        var endToEnd = new double[runs];
+        int codeBytes = 0;
+        for (int i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            codeBytes = ModuleCompiler.Compile(info, layout).Code.Length;
+            compile[i] = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var decoded = WasmFrontEnd.DecodeAndValidate(bytes);
+            ModuleCompiler.Compile(decoded, new VMContextLayout(decoded));
+            endToEnd[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        double? v8 = NodeTiming.Median(bytes, runs, "new WebAssembly.Module(bytes)");
+
+        Console.WriteLine($"module: {bytes.Length:N0} bytes ({mb:F2} MB), {info.FunctionBodies.Count:N0} functions, {codeBytes:N0} bytes of x86-64; {runs} runs each, median shown");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        Console.WriteLine();
+        Console.WriteLine("| what | median ms | MB/s | ratio to V8 |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine(Row("Sharptime baseline compile (validated module in, code out)", Median(compile), mb, v8));
+        Console.WriteLine(Row("Sharptime decode + validate + compile", Median(endToEnd), mb, v8));
+        Console.WriteLine(v8 is double v
+            ? Row("V8 `new WebAssembly.Module` (node --single-threaded)", v, mb, v8)
+            : "| V8 | not measured: `node` not found | | |");
+        return 0;
+    }
+
+    private static string Row(string name, double ms, double mb, double? baseline) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {ms:F1} | {mb / (ms / 1000):F1} | {(baseline is double b ? (b / ms).ToString("F2", CultureInfo.InvariantCulture) + "x" : "")} |");
+
+    internal static double Median(double[] values)
+    {
+        var sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
+
+/// <summary>Times a JavaScript expression over a module's bytes in node (V8), single-threaded.</summary>
+internal static class NodeTiming
+{
+    public static double? Median(byte[] module, int runs, string expression)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sharptime-bench-{Environment.ProcessId}.wasm");
+        File.WriteAllBytes(path, module);
+        try
+        {
+            string script = $$"""
+                const bytes = require('fs').readFileSync(process.argv[1]);
+                const runs = +process.argv[2];
+                for (let i = 0; i < 2; i++) {{expression}};
+                for (let i = 0; i < runs; i++) {
+                  const t = process.hrtime.bigint();
+                  {{expression}};
+                  console.log(Number(process.hrtime.bigint() - t) / 1e6);
+                }
+                """;
+            var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false };
+            start.ArgumentList.Add("--single-threaded");
+            start.ArgumentList.Add("-e");
+            start.ArgumentList.Add(script);
+            start.ArgumentList.Add(path);
+            start.ArgumentList.Add(runs.ToString(CultureInfo.InvariantCulture));
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0) return null;
+            var times = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            return CompileThroughput.Median(times);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
