@@ -14,5 +14,11 @@ if (args.Length > 0 && args[0] == "compile-throughput")
     int runs = args.Length > 1 ? int.Parse(args[1]) : 9;
     return CompileThroughput.Run(runs);
 }
+if (args.Length > 0 && args[0] == "cpu")
+{
+    string dir = args.Length > 1 ? args[1] : "bench/cpu";
+    int runs = args.Length > 2 ? int.Parse(args[2]) : 7;
+    return CpuSuite.Run(dir, runs);
+}
 BenchmarkSwitcher.FromAssembly(typeof(DecodeValidateBenchmark).Assembly).Run(args);
 return 0;

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Sharptime.Benchmarks;
+
+/// <summary>
+/// The CPU suite: each C program of bench/cpu built to wasm (run by Sharptime) and natively (clang -O2), timed in
+/// the same run, median of K calls after one warm-up, reported as the ratio to native with the geometric mean.
+/// </summary>
+internal static class CpuSuite
+{
+    public static int Run(string cpuDirectory, int runs)
+    {
+        var programs = Path.Combine(cpuDirectory, "programs.txt");
+        var outDir = Path.Combine(cpuDirectory, "out");
+        if (!File.Exists(programs) || !Directory.Exists(outDir))
+        {
+            Console.Error.WriteLine($"error: build the programs first: {Path.Combine(cpuDirectory, "build.sh")} (needs clang and lld)");
+            return 1;
+        }
+
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuName()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        Console.WriteLine($"median of {runs} calls after one warm-up call, each side; ratio = Sharptime / native (lower is better)");
+        Console.WriteLine();
+        Console.WriteLine("| program | n | native ms | Sharptime ms | ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        double logSum = 0;
+        int count = 0;
+        using var engine = new Engine();
+        foreach (var line in File.ReadLines(programs))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string name = parts[0];
+            int n = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            int expected = int.Parse(parts[2], CultureInfo.InvariantCulture);
+
+            double native = Native(Path.Combine(outDir, "native", name), n, runs, expected);
+            double ours = Sharptime(engine, Path.Combine(outDir, name + ".wasm"), n, runs, expected);
+            double ratio = ours / native;
+            logSum += Math.Log(ratio);
+            count++;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {n} | {native:F1} | {ours:F1} | {ratio:F2}x |"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **geometric mean** | | | | **{Math.Exp(logSum / count):F2}x** |"));
+        return 0;
+    }
+
+    private static double Sharptime(Engine engine, string wasm, int n, int runs, int expected)
+    {
+        var module = Module.FromFile(engine, wasm);
+        using var store = new Store<object?>(engine, null);
+        var instance = new Linker<object?>(engine).Instantiate(store, module);
+        var run = instance.GetFunction("run")?.Typed<int, int>()
+            ?? throw new InvalidOperationException($"{wasm} exports no `run`");
+        Check(run.Call(n), expected, wasm);
+        var times = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            int result = run.Call(n);
+            times[i] = sw.Elapsed.TotalMilliseconds;
+            Check(result, expected, wasm);
+        }
+        return CompileThroughput.Median(times);
+    }
+
+    private static double Native(string exe, int n, int runs, int expected)
+    {
+        var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(n.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(runs.ToString(CultureInfo.InvariantCulture));
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        process.WaitForExit();
+        Check(int.Parse(output[1], CultureInfo.InvariantCulture), expected, exe);
+        return double.Parse(output[2], CultureInfo.InvariantCulture) / 1e6;
+    }
+
+    private static void Check(int actual, int expected, string what)
+    {
+        if (actual != expected) throw new InvalidOperationException($"{what}: checksum {actual}, expected {expected}");
+    }
+
+    private static string CpuName()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("model name", StringComparison.Ordinal)) return line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException) { }
+        return "unknown CPU";
+    }
+}
