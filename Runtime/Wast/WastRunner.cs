@@ -26,12 +26,12 @@ namespace Sharptime.Wast;
 public sealed partial class WastRunner
 {
     private readonly TextWriter? _spectestOutput;
-    private readonly Func<Config>? _config;
+    private readonly Config? _config;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="spectestOutput">Where the <c>spectest.print*</c> functions write; null to print nothing.</param>
-    /// <param name="config">Makes the configuration of each script's engine; null for the defaults.</param>
-    public WastRunner(TextWriter? spectestOutput = null, Func<Config>? config = null)
+    /// <param name="config">The configuration of each script's engine (an engine copies it); null for the defaults.</param>
+    public WastRunner(TextWriter? spectestOutput = null, Config? config = null)
     {
         _spectestOutput = spectestOutput;
         _config = config;
@@ -72,7 +72,7 @@ public sealed partial class WastRunner
         {
             return new WastFileResult(fileName, [new WastCommandResult(fileName, 1, "script", WastOutcome.Failed, $"script does not parse: {e.Message}")]);
         }
-        using var session = new Session(fileName, _spectestOutput, _config?.Invoke());
+        using var session = new Session(fileName, _spectestOutput, _config);
         var results = new List<WastCommandResult>(script.Commands.Count);
         foreach (var command in script.Commands) results.Add(session.Run(command));
         return new WastFileResult(fileName, results);
