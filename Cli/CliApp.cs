@@ -14,6 +14,8 @@ public static class CliApp
             ValidateCommand.Create(output, error),
             ParseCommand.Create(error),
             WitCommand.Create(output, error),
+            WastCommand.Create(output, error),
+            RunCommand.Create(output, error),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -1,0 +1,40 @@
+using System.Text;
+using Sharptime.Tests.Shared;
+using Sharptime.Wast;
+using Xunit.Abstractions;
+
+namespace Sharptime.SpecTests;
+
+/// <summary>
+/// The WebAssembly 2.0 core suite (<c>spec/core/*.wast</c>) executed by <see cref="WastRunner"/>: every command of every
+/// script, through the public embedding API. Non-SIMD scripts must pass completely (nothing failed, nothing skipped);
+/// SIMD scripts (<c>simd_*.wast</c>) must not fail, but may skip their v128 commands.
+/// </summary>
+public sealed class CoreExecutionTests(ITestOutputHelper output)
+{
+    /// <summary>One case per script; a single sentinel case when the suite is absent, so the absence fails loudly.</summary>
+    public static TheoryData<string> Scripts() => CoreSpecTests.Scripts();
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void ScriptRuns(string script)
+    {
+        var path = Path.Combine(SpecDirectory.Require("core"), script);
+        var result = new WastRunner().RunFile(path);
+        output.WriteLine(result.ToString());
+        bool simd = script.StartsWith("simd_", StringComparison.Ordinal);
+        if (simd) foreach (var skip in result.Skips) output.WriteLine($"  skipped {skip}");
+        Assert.True(result.Failed == 0 && (simd || result.Skipped == 0), Describe(result));
+    }
+
+    private static string Describe(WastFileResult result)
+    {
+        var text = new StringBuilder(result.ToString()).Append('\n');
+        // Failures after the first few hundred are almost always the same cause again (a module that did not instantiate).
+        const int Shown = 200;
+        foreach (var failure in result.Failures.Take(Shown)) text.Append("  ").Append(failure).Append('\n');
+        if (result.Failed > Shown) text.Append("  ... and ").Append(result.Failed - Shown).Append(" more failures\n");
+        foreach (var skip in result.Skips.Take(20)) text.Append("  skipped ").Append(skip).Append('\n');
+        return text.ToString();
+    }
+}
