@@ -31,17 +31,14 @@ internal sealed partial class FunctionCompiler
     private void CompileCallIndirect(uint typeIndex, uint tableIndex)
     {
         var type = _info.Types[(int)typeIndex];
-        // The callee index is on top of the arguments; keep it in the scratch register across the argument copy.
+        // The callee index is on top of the arguments. Spill first so copying the arguments (which may need
+        // scratch registers for wide constants) cannot clobber it; load it into r11 afterwards.
+        SpillAll();
         var index = Pop();
         int position = _depth;
+        PassArguments(type);
         if (index.Loc == Loc.Const) _a.mov(Scratch32, (int)index.Bits);
-        else if (index.Loc == Loc.Slot) _a.mov(Scratch32, Slot32(position));
-        else
-        {
-            _a.mov(Scratch32, D[index.Reg]);
-            Free(index);
-        }
-        PassArguments(type, scratchLive: true);
+        else _a.mov(Scratch32, Slot32(position));
         SaveRegisterLocals();
 
         _a.mov(rax, __qword_ptr[Vmctx + _layout.Table(tableIndex)]);
@@ -61,7 +58,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Spills everything and copies the arguments (the top values) to the outgoing area at [rsp+8i].</summary>
-    private void PassArguments(FuncType type, bool scratchLive = false)
+    private void PassArguments(FuncType type)
     {
         int n = type.Params.Length;
         NoteOutgoing(Math.Max(n, type.Results.Length));
@@ -82,10 +79,8 @@ internal sealed partial class FunctionCompiler
             }
             else
             {
-                // Slot: copy through rax, which is free after SpillAll (r11 may hold the call_indirect index).
-                var tmp = scratchLive ? rax : Scratch;
-                _a.mov(tmp, SlotOf(first + i));
-                _a.mov(q, tmp);
+                _a.mov(Scratch, SlotOf(first + i));
+                _a.mov(q, Scratch);
             }
         }
         TruncateStack(first);
