@@ -216,8 +216,14 @@ internal static unsafe class Instantiator
         while (true)
         {
             reader.Read(out var op);
+            if (sp == stack.Length && op.Opcode != Opcode.End)
+                throw new NotSupportedException("constant expression deeper than 8 values");
             switch (op.Opcode)
             {
+                case Opcode.V128Const:
+                    var lanes = System.Runtime.Intrinsics.Vector128.AsUInt64(op.V128);
+                    stack[sp++] = new ValRaw { I64 = (long)System.Runtime.Intrinsics.Vector128.GetElement(lanes, 0), High = System.Runtime.Intrinsics.Vector128.GetElement(lanes, 1) };
+                    break;
                 case Opcode.I32Const: stack[sp++] = ValRaw.FromI32(op.I32); break;
                 case Opcode.I64Const: stack[sp++] = ValRaw.FromI64(op.I64); break;
                 case Opcode.F32Const: stack[sp++] = new ValRaw { F32Bits = op.F32Bits }; break;
