@@ -7,6 +7,7 @@ namespace Sharptime.Benchmarks;
 /// host function (measured as a wasm loop of 1,000 calls, reported per call), and instantiating a small module.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class CallBenchmarks
 {
     private const int HostCallsPerInvoke = 1000;

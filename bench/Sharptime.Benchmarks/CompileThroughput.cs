@@ -34,7 +34,8 @@ internal static class CompileThroughput
             ModuleCompiler.Compile(decoded, new VMContextLayout(decoded));
             endToEnd[i] = sw.Elapsed.TotalMilliseconds;
         }
-        double? v8 = NodeTiming.Median(bytes, runs, "new WebAssembly.Module(bytes)");
+        // Liftoff is V8's baseline tier, the peer of ours; lazy compilation off so every function is compiled.
+        double? v8 = NodeTiming.Median(bytes, runs, "new WebAssembly.Module(bytes)", "--liftoff-only", "--no-wasm-lazy-compilation");
 
         Console.WriteLine($"module: {bytes.Length:N0} bytes ({mb:F2} MB), {info.FunctionBodies.Count:N0} functions, {codeBytes:N0} bytes of x86-64; {runs} runs each, median shown");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
@@ -44,7 +45,7 @@ internal static class CompileThroughput
         Console.WriteLine(Row("Sharptime baseline compile (validated module in, code out)", Median(compile), mb, v8));
         Console.WriteLine(Row("Sharptime decode + validate + compile", Median(endToEnd), mb, v8));
         Console.WriteLine(v8 is double v
-            ? Row("V8 `new WebAssembly.Module` (node --single-threaded)", v, mb, v8)
+            ? Row("V8 Liftoff `new WebAssembly.Module` (node --single-threaded --liftoff-only --no-wasm-lazy-compilation)", v, mb, v8)
             : "| V8 | not measured: `node` not found | | |");
         return 0;
     }
@@ -64,17 +65,21 @@ internal static class CompileThroughput
 /// <summary>Times a JavaScript expression over a module's bytes in node (V8), single-threaded.</summary>
 internal static class NodeTiming
 {
-    public static double? Median(byte[] module, int runs, string expression)
+    public static double? Median(byte[] module, int runs, string expression, params string[] nodeFlags)
     {
         var path = Path.Combine(Path.GetTempPath(), $"sharptime-bench-{Environment.ProcessId}.wasm");
         File.WriteAllBytes(path, module);
         try
         {
+            // Each run gets unique bytes (a trailing custom section with the run number): V8 caches compiled
+            // modules by their bytes, which would otherwise turn every run after the first into a cache hit.
             string script = $$"""
-                const bytes = require('fs').readFileSync(process.argv[1]);
+                const original = require('fs').readFileSync(process.argv[1]);
                 const runs = +process.argv[2];
-                for (let i = 0; i < 2; i++) {{expression}};
+                const unique = (i) => { const b = new Uint8Array(original.length + 6); b.set(original); b.set([0, 4, 1, 120, (i >> 8) & 255, i & 255], original.length); return b; };
+                for (let i = 0; i < 2; i++) { const bytes = unique(1000 + i); {{expression}}; }
                 for (let i = 0; i < runs; i++) {
+                  const bytes = unique(i);
                   const t = process.hrtime.bigint();
                   {{expression}};
                   console.log(Number(process.hrtime.bigint() - t) / 1e6);
@@ -82,6 +87,7 @@ internal static class NodeTiming
                 """;
             var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false };
             start.ArgumentList.Add("--single-threaded");
+            foreach (var flag in nodeFlags) start.ArgumentList.Add(flag);
             start.ArgumentList.Add("-e");
             start.ArgumentList.Add(script);
             start.ArgumentList.Add(path);
