@@ -25,9 +25,9 @@ internal static class DecodeThroughput
             WasmFrontEnd.DecodeAndValidate(module);
             ours[i] = sw.Elapsed.TotalMilliseconds;
         }
-        double oursMedian = Median(ours);
+        double oursMedian = CompileThroughput.Median(ours);
 
-        double? v8Median = MeasureV8(module, runs);
+        double? v8Median = NodeTiming.Median(module, runs, "WebAssembly.validate(bytes)");
 
         Console.WriteLine($"module: {module.Length:N0} bytes ({mb:F2} MB), {runs} runs each, median shown");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
@@ -43,54 +43,4 @@ internal static class DecodeThroughput
     private static string Row(string name, double ms, double mb, double? baseline) =>
         string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {ms:F1} | {mb / (ms / 1000):F0} | {(baseline is double b ? (b / ms).ToString("F2", CultureInfo.InvariantCulture) + "x" : "")} |");
-
-    private static double? MeasureV8(byte[] module, int runs)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"sharptime-bench-{Environment.ProcessId}.wasm");
-        File.WriteAllBytes(path, module);
-        try
-        {
-            // node, one core: validate several times, print each duration in ms.
-            const string Script = """
-                const fs = require('fs');
-                const bytes = fs.readFileSync(process.argv[1]);
-                const runs = +process.argv[2];
-                for (let i = 0; i < 3; i++) if (!WebAssembly.validate(bytes)) { console.log('invalid'); process.exit(2); }
-                for (let i = 0; i < runs; i++) {
-                  const t = process.hrtime.bigint();
-                  WebAssembly.validate(bytes);
-                  console.log(Number(process.hrtime.bigint() - t) / 1e6);
-                }
-                """;
-            var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false };
-            start.ArgumentList.Add("--single-threaded");
-            start.ArgumentList.Add("-e");
-            start.ArgumentList.Add(Script);
-            start.ArgumentList.Add(path);
-            start.ArgumentList.Add(runs.ToString(CultureInfo.InvariantCulture));
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"node exited with {process.ExitCode}: {output}");
-            var times = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            return Median(times);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
 }
