@@ -136,16 +136,10 @@ public abstract unsafe class Store : IDisposable
         int marker = 0;
         if (_wasmDepth == 0)
             *(nint*)(Context + VMStoreContextLayout.StackLimit) = (nint)(&marker) - (nint)Engine.Config.MaxWasmStack;
+        // Trampolines never let an exception out (traps and host exceptions come back as a status), so no finally.
         _wasmDepth++;
-        int status;
-        try
-        {
-            status = ((delegate* unmanaged<nint, nint, ValRaw*, nuint, int>)arrayCall)(calleeVmctx, callerVmctx, values, count);
-        }
-        finally
-        {
-            _wasmDepth--;
-        }
+        int status = ((delegate* unmanaged<nint, nint, ValRaw*, nuint, int>)arrayCall)(calleeVmctx, callerVmctx, values, count);
+        _wasmDepth--;
         if (status != 0) ThrowTrap();
     }
 

@@ -49,6 +49,28 @@ internal static class Emit
         }
     }
 
+    public static void Cmov(Assembler a, ConditionCode cc, AssemblerRegister64 d, AssemblerRegister64 s)
+    {
+        switch (cc)
+        {
+            case ConditionCode.e: a.cmove(d, s); break;
+            case ConditionCode.ne: a.cmovne(d, s); break;
+            case ConditionCode.l: a.cmovl(d, s); break;
+            case ConditionCode.le: a.cmovle(d, s); break;
+            case ConditionCode.g: a.cmovg(d, s); break;
+            case ConditionCode.ge: a.cmovge(d, s); break;
+            case ConditionCode.b: a.cmovb(d, s); break;
+            case ConditionCode.be: a.cmovbe(d, s); break;
+            case ConditionCode.a: a.cmova(d, s); break;
+            case ConditionCode.ae: a.cmovae(d, s); break;
+            case ConditionCode.p: a.cmovp(d, s); break;
+            case ConditionCode.np: a.cmovnp(d, s); break;
+            case ConditionCode.s: a.cmovs(d, s); break;
+            case ConditionCode.ns: a.cmovns(d, s); break;
+            default: throw new ArgumentOutOfRangeException(nameof(cc), cc, null);
+        }
+    }
+
     public static ConditionCode Negate(ConditionCode cc) => cc switch
     {
         ConditionCode.e => ConditionCode.ne,

@@ -322,33 +322,9 @@ internal sealed partial class FunctionCompiler
                 cc = ConditionCode.ne;
             }
             // a if cond else b: move b into a when the condition is false.
-            CmovQ(Emit.Negate(cc), ra, rb);
+            Emit.Cmov(_a, Emit.Negate(cc), Q[ra], Q[rb]);
             FreeGpr(rb);
             PushGpr(a.Type, ra);
-        }
-    }
-
-    private void CmovQ(ConditionCode cc, int dst, int src)
-    {
-        var d = Q[dst];
-        var s = Q[src];
-        switch (cc)
-        {
-            case ConditionCode.e: _a.cmove(d, s); break;
-            case ConditionCode.ne: _a.cmovne(d, s); break;
-            case ConditionCode.l: _a.cmovl(d, s); break;
-            case ConditionCode.le: _a.cmovle(d, s); break;
-            case ConditionCode.g: _a.cmovg(d, s); break;
-            case ConditionCode.ge: _a.cmovge(d, s); break;
-            case ConditionCode.b: _a.cmovb(d, s); break;
-            case ConditionCode.be: _a.cmovbe(d, s); break;
-            case ConditionCode.a: _a.cmova(d, s); break;
-            case ConditionCode.ae: _a.cmovae(d, s); break;
-            case ConditionCode.p: _a.cmovp(d, s); break;
-            case ConditionCode.np: _a.cmovnp(d, s); break;
-            case ConditionCode.s: _a.cmovs(d, s); break;
-            case ConditionCode.ns: _a.cmovns(d, s); break;
-            default: throw new ArgumentOutOfRangeException(nameof(cc), cc, null);
         }
     }
 }

@@ -17,6 +17,8 @@ internal sealed partial class FunctionCompiler
     private readonly Dictionary<uint, int> _localRegister = [];
     private readonly List<(uint local, int reg, bool xmm)> _registerLocals = [];
     private readonly Dictionary<uint, int> _useCounts = [];
+    private readonly Stack<bool> _blockIsLoop = new();
+    private readonly List<KeyValuePair<uint, int>> _ranked = [];
 
     private void AssignLocalRegisters(OperatorReader body)
     {
@@ -25,7 +27,8 @@ internal sealed partial class FunctionCompiler
         _useCounts.Clear();
         int loopDepth = 0;
         int weight = 1;
-        var depthKinds = new Stack<bool>();
+        var depthKinds = _blockIsLoop;
+        depthKinds.Clear();
         while (!body.IsAtEnd)
         {
             body.Read(out var op);
@@ -55,7 +58,9 @@ internal sealed partial class FunctionCompiler
             }
         }
         if (_useCounts.Count == 0) return;
-        var ranked = new List<KeyValuePair<uint, int>>(_useCounts);
+        var ranked = _ranked;
+        ranked.Clear();
+        ranked.AddRange(_useCounts);
         ranked.Sort((a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : a.Key.CompareTo(b.Key));
         int gprs = 0, xmms = 0;
         foreach (var (local, uses) in ranked)

@@ -45,12 +45,11 @@ internal sealed partial class FunctionCompiler
         }
         _a.cmp(Scratch, __qword_ptr[MemDef + VMMemoryLayout.Length]);
         _a.ja(TrapLabel(TrapCode.MemoryOutOfBounds));
-        var at = __[MemBase + Scratch - size];
 
         if (isStore)
         {
             if (addrReg >= 0) FreeGpr(addrReg);
-            EmitStore(opcode, at, value);
+            EmitStore(opcode, value);
             Free(value);
             return;
         }
@@ -90,7 +89,7 @@ internal sealed partial class FunctionCompiler
         PushGpr(type, r);
     }
 
-    private void EmitStore(Opcode opcode, AssemblerMemoryOperand at, in StackValue v)
+    private void EmitStore(Opcode opcode, in StackValue v)
     {
         int size = AccessSize(opcode);
         if (v.Loc == Loc.Xmm)
@@ -126,7 +125,6 @@ internal sealed partial class FunctionCompiler
             case 4: _a.mov(__dword_ptr[MemBase + Scratch - 4], D[r]); break;
             default: _a.mov(__qword_ptr[MemBase + Scratch - 8], Q[r]); break;
         }
-        _ = at;
     }
 
     private static int AccessSize(Opcode opcode) => opcode switch
