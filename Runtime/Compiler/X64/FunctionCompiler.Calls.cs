@@ -1,6 +1,7 @@
 using Sharptime.Format;
 using Sharptime.Vm;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -20,9 +21,9 @@ internal sealed partial class FunctionCompiler
         }
         else
         {
-            _a.mov(rax, __qword_ptr[Vmctx + _layout.FuncRef(funcIndex)]);
-            _a.mov(Vmctx, __qword_ptr[rax + VMFuncRefLayout.Vmctx]);
-            _a.call(__qword_ptr[rax + VMFuncRefLayout.WasmCall]);
+            _a.mov(rax, qword_ptr[Vmctx + _layout.FuncRef(funcIndex)]);
+            _a.mov(Vmctx, qword_ptr[rax + VMFuncRefLayout.Vmctx]);
+            _a.call(qword_ptr[rax + VMFuncRefLayout.WasmCall]);
             RestorePinnedRegisters();
         }
         TakeResults(type);
@@ -41,18 +42,18 @@ internal sealed partial class FunctionCompiler
         else _a.mov(Scratch32, Slot32(position));
         SaveRegisterLocals();
 
-        _a.mov(rax, __qword_ptr[Vmctx + _layout.Table(tableIndex)]);
-        _a.cmp(Scratch, __qword_ptr[rax + VMTableLayout.Length]);
+        _a.mov(rax, qword_ptr[Vmctx + _layout.Table(tableIndex)]);
+        _a.cmp(Scratch, qword_ptr[rax + VMTableLayout.Length]);
         _a.jae(TrapLabel(TrapCode.UndefinedElement));
-        _a.mov(rax, __qword_ptr[rax + VMTableLayout.Base]);
-        _a.mov(rax, __qword_ptr[rax + Scratch * 8]);
+        _a.mov(rax, qword_ptr[rax + VMTableLayout.Base]);
+        _a.mov(rax, qword_ptr[rax + Scratch * 8]);
         _a.test(rax, rax);
         _a.je(TrapLabel(TrapCode.IndirectCallToNull));
-        _a.mov(Scratch32, __dword_ptr[Vmctx + _layout.TypeId(typeIndex)]);
-        _a.cmp(Scratch32, __dword_ptr[rax + VMFuncRefLayout.TypeId]);
+        _a.mov(Scratch32, dword_ptr[Vmctx + _layout.TypeId(typeIndex)]);
+        _a.cmp(Scratch32, dword_ptr[rax + VMFuncRefLayout.TypeId]);
         _a.jne(TrapLabel(TrapCode.BadSignature));
-        _a.mov(Vmctx, __qword_ptr[rax + VMFuncRefLayout.Vmctx]);
-        _a.call(__qword_ptr[rax + VMFuncRefLayout.WasmCall]);
+        _a.mov(Vmctx, qword_ptr[rax + VMFuncRefLayout.Vmctx]);
+        _a.call(qword_ptr[rax + VMFuncRefLayout.WasmCall]);
         RestorePinnedRegisters();
         TakeResults(type);
     }
@@ -67,7 +68,7 @@ internal sealed partial class FunctionCompiler
         for (int i = 0; i < n; i++)
         {
             var v = _stack[first + i];
-            var q = __qword_ptr[rsp + 8 * i];
+            var q = qword_ptr[rsp + 8 * i];
             if (v.Loc == Loc.Const)
             {
                 if (v.Is64 && v.Bits != (int)v.Bits)
@@ -95,15 +96,15 @@ internal sealed partial class FunctionCompiler
             if (t is ValType.F32 or ValType.F64)
             {
                 int x = AllocXmm();
-                if (t == ValType.F32) _a.movss(X[x], __dword_ptr[rsp + 8 * i]);
-                else _a.movsd(X[x], __qword_ptr[rsp + 8 * i]);
+                if (t == ValType.F32) _a.movss(X[x], dword_ptr[rsp + 8 * i]);
+                else _a.movsd(X[x], qword_ptr[rsp + 8 * i]);
                 PushXmm(t, x);
             }
             else
             {
                 int r = AllocGpr();
-                if (t == ValType.I32) _a.mov(D[r], __dword_ptr[rsp + 8 * i]);
-                else _a.mov(Q[r], __qword_ptr[rsp + 8 * i]);
+                if (t == ValType.I32) _a.mov(D[r], dword_ptr[rsp + 8 * i]);
+                else _a.mov(Q[r], qword_ptr[rsp + 8 * i]);
                 PushGpr(t, r);
             }
         }
@@ -112,7 +113,7 @@ internal sealed partial class FunctionCompiler
     /// <summary>After a call that may have entered another instance: vmctx and memory registers back to ours.</summary>
     private void RestorePinnedRegisters()
     {
-        _a.mov(Vmctx, __qword_ptr[rbp - 8]);
+        _a.mov(Vmctx, qword_ptr[rbp - 8]);
         if (_info.Memories.Count > 0) ReloadMemoryRegisters();
         ReloadRegisterLocals();
     }
@@ -136,8 +137,8 @@ internal sealed partial class FunctionCompiler
             else _a.mov(D[RegIndex(dst)], Slot32(first + i));
         }
         TruncateStack(first);
-        _a.mov(rax, __qword_ptr[Vmctx + VMContextLayout.Builtins]);
-        _a.call(__qword_ptr[rax + 8 * (int)builtin]);
+        _a.mov(rax, qword_ptr[Vmctx + VMContextLayout.Builtins]);
+        _a.call(qword_ptr[rax + 8 * (int)builtin]);
         ReloadRegisterLocals();
     }
 

@@ -1,6 +1,7 @@
 using Iced.Intel;
 using Sharptime.Format;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -20,7 +21,7 @@ internal sealed partial class FunctionCompiler
             Results = BlockResults(bt),
         };
         _frames.Add(frame);
-        if (kind == OperatorKind.Loop) _module.Bind(_a, ref frame.Target);
+        if (kind == OperatorKind.Loop) _a.Bind(frame.Target);
     }
 
     private void CompileIf(in BlockType bt)
@@ -61,7 +62,7 @@ internal sealed partial class FunctionCompiler
             frame.Branched = true;
         }
         frame.HasElse = true;
-        _module.Bind(_a, ref frame.Else);
+        _a.Bind(frame.Else);
         TruncateStack(frame.Height);
         int originals = frame.Height - frame.Shadowed;
         for (int i = 0; i < frame.Params.Length; i++)
@@ -90,10 +91,10 @@ internal sealed partial class FunctionCompiler
         if (frame.Kind == OperatorKind.If && !frame.HasElse)
         {
             // No else: the false path passes the parameters through as results, already in their slots.
-            _module.Bind(_a, ref frame.Else);
+            _a.Bind(frame.Else);
             fallsThrough = true;
         }
-        if (frame.Kind != OperatorKind.Loop) _module.Bind(_a, ref frame.Target);
+        if (frame.Kind != OperatorKind.Loop) _a.Bind(frame.Target);
         if (frame.Shadowed > 0)
         {
             int originals = frame.Height - frame.Shadowed;
@@ -149,7 +150,7 @@ internal sealed partial class FunctionCompiler
             var skip = _a.CreateLabel();
             BranchIfNot(cond, skip);
             StoreResultsAndReturn(jump: true, keepStack: true);
-            _module.Bind(_a, ref skip);
+            _a.Bind(skip);
             return;
         }
         SpillAll();
@@ -164,7 +165,7 @@ internal sealed partial class FunctionCompiler
         BranchIfNot(cond, notTaken);
         MoveBranchValues(target);
         _a.jmp(target.Target);
-        _module.Bind(_a, ref notTaken);
+        _a.Bind(notTaken);
     }
 
     private void CompileBrTable(ref Operator op)
@@ -173,8 +174,8 @@ internal sealed partial class FunctionCompiler
         SpillAll();
         var targets = op.BrTableTargets;
         int count = (int)op.BrTableCount;
-        var labels = new Label[count + 1];
-        var stubs = new List<(Label stub, Frame frame)>();
+        var labels = new CodeLabel[count + 1];
+        var stubs = new List<(CodeLabel stub, Frame frame)>();
         for (int i = 0; i <= count; i++)
         {
             uint depth;
@@ -198,7 +199,7 @@ internal sealed partial class FunctionCompiler
         foreach (var (stub, frame) in stubs)
         {
             var s = stub;
-            _module.Bind(_a, ref s);
+            _a.Bind(s);
             if (frame.Kind == OperatorKind.Function) StoreResultsAndReturn(jump: true, keepStack: true);
             else
             {
@@ -210,7 +211,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>The label a table branch jumps to: the target itself when no values move, else a stub.</summary>
-    private Label BranchLabelFor(Frame frame, List<(Label, Frame)> stubs)
+    private CodeLabel BranchLabelFor(Frame frame, List<(CodeLabel, Frame)> stubs)
     {
         frame.Branched = true;
         if (frame.Kind != OperatorKind.Function && _depth - frame.BranchArity == frame.Height) return frame.Target;
@@ -235,7 +236,7 @@ internal sealed partial class FunctionCompiler
         {
             var v = _stack[first + i];
             if (v.Loc == Loc.Flags) { v = MaterializeFlags(v); _stack[first + i] = v; }
-            StoreValue(__qword_ptr[rbp + (16 + 8 * i)], __dword_ptr[rbp + (16 + 8 * i)], v, first + i);
+            StoreValue(qword_ptr[rbp + (16 + 8 * i)], dword_ptr[rbp + (16 + 8 * i)], v, first + i);
         }
         if (!keepStack) TruncateStack(first);
         if (jump) _a.jmp(_epilogue);
@@ -260,11 +261,11 @@ internal sealed partial class FunctionCompiler
         return StackValue.InGpr(ValType.I32, r);
     }
 
-    private void BranchIf(in StackValue cond, Label target) => BranchOn(cond, target, whenTrue: true);
+    private void BranchIf(in StackValue cond, CodeLabel target) => BranchOn(cond, target, whenTrue: true);
 
-    private void BranchIfNot(in StackValue cond, Label target) => BranchOn(cond, target, whenTrue: false);
+    private void BranchIfNot(in StackValue cond, CodeLabel target) => BranchOn(cond, target, whenTrue: false);
 
-    private void BranchOn(in StackValue cond, Label target, bool whenTrue)
+    private void BranchOn(in StackValue cond, CodeLabel target, bool whenTrue)
     {
         switch (cond.Loc)
         {
@@ -272,7 +273,7 @@ internal sealed partial class FunctionCompiler
                 if (((int)cond.Bits != 0) == whenTrue) _a.jmp(target);
                 break;
             case Loc.Flags:
-                Emit.Jcc(_a, whenTrue ? cond.Cond : Emit.Negate(cond.Cond), target);
+                _a.jcc(whenTrue ? cond.Cond : Conditions.Negate(cond.Cond), target);
                 break;
             default:
                 _a.test(D[cond.Reg], D[cond.Reg]);
@@ -304,7 +305,7 @@ internal sealed partial class FunctionCompiler
             var done = _a.CreateLabel();
             BranchIf(cond, done);
             _a.movaps(X[ra], X[rb]);
-            _module.Bind(_a, ref done);
+            _a.Bind(done);
             FreeXmm(rb);
             PushXmm(a.Type, ra);
         }
@@ -322,7 +323,7 @@ internal sealed partial class FunctionCompiler
                 cc = ConditionCode.ne;
             }
             // a if cond else b: move b into a when the condition is false.
-            Emit.Cmov(_a, Emit.Negate(cc), Q[ra], Q[rb]);
+            _a.cmovcc(Conditions.Negate(cc), Q[ra], Q[rb]);
             FreeGpr(rb);
             PushGpr(a.Type, ra);
         }

@@ -1,5 +1,6 @@
 using Sharptime.Format;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -204,7 +205,7 @@ internal sealed partial class FunctionCompiler
             if (wideFloat) _a.cvtsi2sd(xr, Q[r]);
             else _a.cvtsi2ss(xr, Q[r]);
             _a.jmp(done);
-            _module.Bind(_a, ref big);
+            _a.Bind(big);
             _a.mov(Scratch, Q[r]);
             _a.shr(Scratch, 1);
             _a.and(D[r], 1);
@@ -219,7 +220,7 @@ internal sealed partial class FunctionCompiler
                 _a.cvtsi2ss(xr, Scratch);
                 _a.addss(xr, xr);
             }
-            _module.Bind(_a, ref done);
+            _a.Bind(done);
         }
         FreeGpr(r);
         PushXmm(type, x);
@@ -266,7 +267,7 @@ internal sealed partial class FunctionCompiler
             if (wideInt) _a.mov(Q[r], long.MaxValue);
             else _a.mov(D[r], int.MaxValue);
             _a.jmp(done);
-            _module.Bind(_a, ref nan);
+            _a.Bind(nan);
             _a.xor(D[r], D[r]);
         }
         else
@@ -296,7 +297,7 @@ internal sealed partial class FunctionCompiler
             Ucomi(wideFloat, x, ScratchXmm);
             _a.jae(overflow);
         }
-        _module.Bind(_a, ref done);
+        _a.Bind(done);
         FreeXmm(x);
         PushGpr(type, r);
     }
@@ -312,7 +313,7 @@ internal sealed partial class FunctionCompiler
         else _a.cvttss2si(Q[r], xr);
         _a.mov(Scratch, Q[r]);
         _a.shr(Scratch, 32);
-        _a.jz(done);
+        _a.je(done);
         if (saturate)
         {
             // NaN or negative -> 0, else the maximum.
@@ -328,7 +329,7 @@ internal sealed partial class FunctionCompiler
             _a.jp(TrapLabel(TrapCode.BadConversionToInteger));
             _a.jmp(TrapLabel(TrapCode.IntegerOverflow));
         }
-        _module.Bind(_a, ref done);
+        _a.Bind(done);
         FreeXmm(x);
         PushGpr(ValType.I32, r);
     }
@@ -361,7 +362,7 @@ internal sealed partial class FunctionCompiler
             _a.jp(TrapLabel(TrapCode.BadConversionToInteger));
             _a.jmp(TrapLabel(TrapCode.IntegerOverflow));
         }
-        _module.Bind(_a, ref big);
+        _a.Bind(big);
         if (wideFloat)
         {
             _a.subsd(xr, ScratchXmm);
@@ -376,10 +377,10 @@ internal sealed partial class FunctionCompiler
         _a.js(bad); // x - 2^63 >= 2^63 (including +inf)
         _a.bts(Q[r], 63);
         _a.jmp(done);
-        _module.Bind(_a, ref bad);
+        _a.Bind(bad);
         if (saturate) _a.mov(Q[r], -1L);
         else _a.jmp(TrapLabel(TrapCode.IntegerOverflow));
-        _module.Bind(_a, ref done);
+        _a.Bind(done);
         FreeXmm(x);
         PushGpr(ValType.I64, r);
     }

@@ -46,15 +46,15 @@ internal sealed partial class FunctionCompiler
         switch (kind)
         {
             case 0: // eq: ZF=1 and PF=0
-                _a.setnp(B[result]);
-                _a.sete(B[R11]);
+                _a.setcc(ConditionCode.np, B[result]);
+                _a.setcc(ConditionCode.e, B[R11]);
                 _a.and(B[result], B[R11]);
                 _a.movzx(D[result], B[result]);
                 PushGpr(ValType.I32, result);
                 return;
             case 1: // ne: ZF=0 or PF=1
-                _a.setp(B[result]);
-                _a.setne(B[R11]);
+                _a.setcc(ConditionCode.p, B[result]);
+                _a.setcc(ConditionCode.ne, B[R11]);
                 _a.or(B[result], B[R11]);
                 _a.movzx(D[result], B[result]);
                 PushGpr(ValType.I32, result);
@@ -208,11 +208,11 @@ internal sealed partial class FunctionCompiler
         if (min) _a.orps(lx, rx);
         else _a.andps(lx, rx);
         _a.jmp(done);
-        _module.Bind(_a, ref nan);
+        _a.Bind(nan);
         if (wide) _a.addsd(lx, rx);
         else _a.addss(lx, rx);
         _a.jmp(done);
-        _module.Bind(_a, ref ordinary);
+        _a.Bind(ordinary);
         if (min)
         {
             if (wide) _a.minsd(lx, rx);
@@ -223,7 +223,7 @@ internal sealed partial class FunctionCompiler
             if (wide) _a.maxsd(lx, rx);
             else _a.maxss(lx, rx);
         }
-        _module.Bind(_a, ref done);
+        _a.Bind(done);
         FreeXmm(r);
         PushXmm(type, l);
     }

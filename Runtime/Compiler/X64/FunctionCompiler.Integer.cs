@@ -1,6 +1,7 @@
 using Iced.Intel;
 using Sharptime.Format;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -66,7 +67,7 @@ internal sealed partial class FunctionCompiler
         ref var top = ref Peek();
         if (top.Loc == Loc.Flags)
         {
-            top.Cond = Emit.Negate(top.Cond);
+            top.Cond = Conditions.Negate(top.Cond);
             return;
         }
         var v = Pop();
@@ -268,7 +269,7 @@ internal sealed partial class FunctionCompiler
                 _a.je(TrapLabel(TrapCode.IntegerOverflow));
             }
         }
-        _module.Bind(_a, ref doDivide);
+        _a.Bind(doDivide);
         if (signed)
         {
             if (wide) { _a.cqo(); _a.idiv(Q[divisor]); }
@@ -280,7 +281,7 @@ internal sealed partial class FunctionCompiler
             if (wide) _a.div(Q[divisor]);
             else _a.div(D[divisor]);
         }
-        _module.Bind(_a, ref done);
+        _a.Bind(done);
         if (!divisorIsScratch) FreeGpr(divisor);
         if (rem)
         {

@@ -1,5 +1,6 @@
 using Sharptime.Format;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;

@@ -2,6 +2,7 @@ using Iced.Intel;
 using Sharptime.Format;
 using Sharptime.Vm;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -36,14 +37,14 @@ internal sealed partial class FunctionCompiler
         else
         {
             addrReg = ToGpr(address, _depth);
-            if (end <= int.MaxValue) _a.lea(Scratch, __qword_ptr[Q[addrReg] + (int)end]);
+            if (end <= int.MaxValue) _a.lea(Scratch, qword_ptr[Q[addrReg] + (int)end]);
             else
             {
                 _a.mov(Scratch, (long)end);
                 _a.add(Scratch, Q[addrReg]);
             }
         }
-        _a.cmp(Scratch, __qword_ptr[MemDef + VMMemoryLayout.Length]);
+        _a.cmp(Scratch, qword_ptr[MemDef + VMMemoryLayout.Length]);
         _a.ja(TrapLabel(TrapCode.MemoryOutOfBounds));
 
         if (isStore)
@@ -61,8 +62,8 @@ internal sealed partial class FunctionCompiler
             {
                 if (addrReg >= 0) FreeGpr(addrReg);
                 int x = AllocXmm();
-                if (opcode == Opcode.F32Load) _a.movss(X[x], __dword_ptr[MemBase + Scratch - size]);
-                else _a.movsd(X[x], __qword_ptr[MemBase + Scratch - size]);
+                if (opcode == Opcode.F32Load) _a.movss(X[x], dword_ptr[MemBase + Scratch - size]);
+                else _a.movsd(X[x], qword_ptr[MemBase + Scratch - size]);
                 PushXmm(opcode == Opcode.F32Load ? ValType.F32 : ValType.F64, x);
                 return;
             }
@@ -72,18 +73,18 @@ internal sealed partial class FunctionCompiler
             ? ValType.I32 : ValType.I64;
         switch (opcode)
         {
-            case Opcode.I32Load: _a.mov(D[r], __dword_ptr[MemBase + Scratch - 4]); break;
-            case Opcode.I64Load: _a.mov(Q[r], __qword_ptr[MemBase + Scratch - 8]); break;
-            case Opcode.I32Load8S: _a.movsx(D[r], __byte_ptr[MemBase + Scratch - 1]); break;
+            case Opcode.I32Load: _a.mov(D[r], dword_ptr[MemBase + Scratch - 4]); break;
+            case Opcode.I64Load: _a.mov(Q[r], qword_ptr[MemBase + Scratch - 8]); break;
+            case Opcode.I32Load8S: _a.movsx(D[r], byte_ptr[MemBase + Scratch - 1]); break;
             case Opcode.I32Load8U:
-            case Opcode.I64Load8U: _a.movzx(D[r], __byte_ptr[MemBase + Scratch - 1]); break;
-            case Opcode.I32Load16S: _a.movsx(D[r], __word_ptr[MemBase + Scratch - 2]); break;
+            case Opcode.I64Load8U: _a.movzx(D[r], byte_ptr[MemBase + Scratch - 1]); break;
+            case Opcode.I32Load16S: _a.movsx(D[r], word_ptr[MemBase + Scratch - 2]); break;
             case Opcode.I32Load16U:
-            case Opcode.I64Load16U: _a.movzx(D[r], __word_ptr[MemBase + Scratch - 2]); break;
-            case Opcode.I64Load8S: _a.movsx(Q[r], __byte_ptr[MemBase + Scratch - 1]); break;
-            case Opcode.I64Load16S: _a.movsx(Q[r], __word_ptr[MemBase + Scratch - 2]); break;
-            case Opcode.I64Load32S: _a.movsxd(Q[r], __dword_ptr[MemBase + Scratch - 4]); break;
-            case Opcode.I64Load32U: _a.mov(D[r], __dword_ptr[MemBase + Scratch - 4]); break;
+            case Opcode.I64Load16U: _a.movzx(D[r], word_ptr[MemBase + Scratch - 2]); break;
+            case Opcode.I64Load8S: _a.movsx(Q[r], byte_ptr[MemBase + Scratch - 1]); break;
+            case Opcode.I64Load16S: _a.movsx(Q[r], word_ptr[MemBase + Scratch - 2]); break;
+            case Opcode.I64Load32S: _a.movsxd(Q[r], dword_ptr[MemBase + Scratch - 4]); break;
+            case Opcode.I64Load32U: _a.mov(D[r], dword_ptr[MemBase + Scratch - 4]); break;
             default: throw new InvalidOperationException(opcode.ToString());
         }
         PushGpr(type, r);
@@ -94,36 +95,36 @@ internal sealed partial class FunctionCompiler
         int size = AccessSize(opcode);
         if (v.Loc == Loc.Xmm)
         {
-            if (opcode == Opcode.F32Store) _a.movss(__dword_ptr[MemBase + Scratch - 4], X[v.Reg]);
-            else _a.movsd(__qword_ptr[MemBase + Scratch - 8], X[v.Reg]);
+            if (opcode == Opcode.F32Store) _a.movss(dword_ptr[MemBase + Scratch - 4], X[v.Reg]);
+            else _a.movsd(qword_ptr[MemBase + Scratch - 8], X[v.Reg]);
             return;
         }
         if (v.Loc == Loc.Const)
         {
             switch (size)
             {
-                case 1: _a.mov(__byte_ptr[MemBase + Scratch - 1], (byte)v.Bits); return;
-                case 2: _a.mov(__word_ptr[MemBase + Scratch - 2], (short)v.Bits); return;
-                case 4: _a.mov(__dword_ptr[MemBase + Scratch - 4], (int)v.Bits); return;
+                case 1: _a.mov(byte_ptr[MemBase + Scratch - 1], (byte)v.Bits); return;
+                case 2: _a.mov(word_ptr[MemBase + Scratch - 2], (short)v.Bits); return;
+                case 4: _a.mov(dword_ptr[MemBase + Scratch - 4], (int)v.Bits); return;
             }
             if (v.Bits == (int)v.Bits)
             {
-                _a.mov(__qword_ptr[MemBase + Scratch - 8], (int)v.Bits);
+                _a.mov(qword_ptr[MemBase + Scratch - 8], (int)v.Bits);
                 return;
             }
             int t = AllocGpr();
             _a.mov(Q[t], v.Bits);
-            _a.mov(__qword_ptr[MemBase + Scratch - 8], Q[t]);
+            _a.mov(qword_ptr[MemBase + Scratch - 8], Q[t]);
             FreeGpr(t);
             return;
         }
         int r = v.Reg;
         switch (size)
         {
-            case 1: _a.mov(__byte_ptr[MemBase + Scratch - 1], B[r]); break;
-            case 2: _a.mov(__word_ptr[MemBase + Scratch - 2], W[r]); break;
-            case 4: _a.mov(__dword_ptr[MemBase + Scratch - 4], D[r]); break;
-            default: _a.mov(__qword_ptr[MemBase + Scratch - 8], Q[r]); break;
+            case 1: _a.mov(byte_ptr[MemBase + Scratch - 1], B[r]); break;
+            case 2: _a.mov(word_ptr[MemBase + Scratch - 2], W[r]); break;
+            case 4: _a.mov(dword_ptr[MemBase + Scratch - 4], D[r]); break;
+            default: _a.mov(qword_ptr[MemBase + Scratch - 8], Q[r]); break;
         }
     }
 
@@ -138,7 +139,7 @@ internal sealed partial class FunctionCompiler
     private void CompileMemorySize()
     {
         int r = AllocGpr();
-        _a.mov(Q[r], __qword_ptr[MemDef + VMMemoryLayout.Length]);
+        _a.mov(Q[r], qword_ptr[MemDef + VMMemoryLayout.Length]);
         _a.shr(Q[r], 16);
         PushGpr(ValType.I32, r);
     }
@@ -157,17 +158,17 @@ internal sealed partial class FunctionCompiler
     /// <summary>Leaves the table's element array in rax after checking <paramref name="indexReg"/> against its length.</summary>
     private void TableElements(uint table, int indexReg)
     {
-        _a.mov(Scratch, __qword_ptr[Vmctx + _layout.Table(table)]);
-        _a.cmp(Q[indexReg], __qword_ptr[Scratch + VMTableLayout.Length]);
+        _a.mov(Scratch, qword_ptr[Vmctx + _layout.Table(table)]);
+        _a.cmp(Q[indexReg], qword_ptr[Scratch + VMTableLayout.Length]);
         _a.jae(TrapLabel(TrapCode.TableOutOfBounds));
-        _a.mov(Scratch, __qword_ptr[Scratch + VMTableLayout.Base]);
+        _a.mov(Scratch, qword_ptr[Scratch + VMTableLayout.Base]);
     }
 
     private void CompileTableGet(uint table)
     {
         int index = PopGpr();
         TableElements(table, index);
-        _a.mov(Q[index], __qword_ptr[Scratch + Q[index] * 8]);
+        _a.mov(Q[index], qword_ptr[Scratch + Q[index] * 8]);
         PushGpr(_info.Tables[(int)table].ElementType, index);
     }
 
@@ -178,7 +179,7 @@ internal sealed partial class FunctionCompiler
         int v = ToGpr(value, valuePosition);
         int index = PopGpr();
         TableElements(table, index);
-        _a.mov(__qword_ptr[Scratch + Q[index] * 8], Q[v]);
+        _a.mov(qword_ptr[Scratch + Q[index] * 8], Q[v]);
         FreeGpr(index);
         FreeGpr(v);
     }
@@ -186,8 +187,8 @@ internal sealed partial class FunctionCompiler
     private void CompileTableSize(uint table)
     {
         int r = AllocGpr();
-        _a.mov(Q[r], __qword_ptr[Vmctx + _layout.Table(table)]);
-        _a.mov(Q[r], __qword_ptr[Q[r] + VMTableLayout.Length]);
+        _a.mov(Q[r], qword_ptr[Vmctx + _layout.Table(table)]);
+        _a.mov(Q[r], qword_ptr[Q[r] + VMTableLayout.Length]);
         PushGpr(ValType.I32, r);
     }
 

@@ -1,6 +1,7 @@
 using Iced.Intel;
 using Sharptime.Format;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -55,9 +56,9 @@ internal sealed partial class FunctionCompiler
     // ---- stack slots -------------------------------------------------------------------------------
 
     /// <summary>The canonical spill slot of stack position <paramref name="position"/>.</summary>
-    private AssemblerMemoryOperand SlotOf(int position) => __qword_ptr[rbp - (_slotBase + 8 * position + 8)];
+    private Mem SlotOf(int position) => qword_ptr[rbp - (_slotBase + 8 * position + 8)];
 
-    private AssemblerMemoryOperand Slot32(int position) => __dword_ptr[rbp - (_slotBase + 8 * position + 8)];
+    private Mem Slot32(int position) => dword_ptr[rbp - (_slotBase + 8 * position + 8)];
 
     private void Push(StackValue value)
     {
@@ -196,7 +197,7 @@ internal sealed partial class FunctionCompiler
         for (int i = 0; i < _depth; i++) SpillEntry(i);
     }
 
-    private void StoreConst(AssemblerMemoryOperand q, AssemblerMemoryOperand d, in StackValue v)
+    private void StoreConst(Mem q, Mem d, in StackValue v)
     {
         if (!v.Is64) _a.mov(d, (int)v.Bits);
         else if (v.Bits == (int)v.Bits) _a.mov(q, (int)v.Bits);
@@ -210,7 +211,7 @@ internal sealed partial class FunctionCompiler
     private StackValue MaterializeFlags(StackValue v)
     {
         int r = AllocGpr();
-        Emit.Setcc(_a, v.Cond, B[r]);
+        _a.setcc(v.Cond, B[r]);
         _a.movzx(D[r], B[r]);
         return StackValue.InGpr(ValType.I32, r);
     }
@@ -309,7 +310,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Copies a value (at stack position <paramref name="position"/>, already popped) into memory.</summary>
-    private void StoreValue(AssemblerMemoryOperand q, AssemblerMemoryOperand d, in StackValue v, int position)
+    private void StoreValue(Mem q, Mem d, in StackValue v, int position)
     {
         switch (v.Loc)
         {

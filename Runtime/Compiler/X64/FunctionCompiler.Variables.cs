@@ -1,5 +1,6 @@
 using Sharptime.Format;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -93,19 +94,19 @@ internal sealed partial class FunctionCompiler
     private void CompileGlobalGet(uint index)
     {
         var type = _info.Globals[(int)index].Type.Type;
-        _a.mov(Scratch, __qword_ptr[Vmctx + _layout.Global(index)]);
+        _a.mov(Scratch, qword_ptr[Vmctx + _layout.Global(index)]);
         if (type is ValType.F32 or ValType.F64)
         {
             int x = AllocXmm();
-            if (type == ValType.F32) _a.movss(X[x], __dword_ptr[Scratch]);
-            else _a.movsd(X[x], __qword_ptr[Scratch]);
+            if (type == ValType.F32) _a.movss(X[x], dword_ptr[Scratch]);
+            else _a.movsd(X[x], qword_ptr[Scratch]);
             PushXmm(type, x);
         }
         else
         {
             int r = AllocGpr();
-            if (type == ValType.I32) _a.mov(D[r], __dword_ptr[Scratch]);
-            else _a.mov(Q[r], __qword_ptr[Scratch]);
+            if (type == ValType.I32) _a.mov(D[r], dword_ptr[Scratch]);
+            else _a.mov(Q[r], qword_ptr[Scratch]);
             PushGpr(type, r);
         }
     }
@@ -115,17 +116,17 @@ internal sealed partial class FunctionCompiler
         var v = Pop();
         int position = _depth;
         if (v.Loc == Loc.Slot) v = v.IsFloat ? StackValue.InXmm(v.Type, ToXmm(v, position)) : StackValue.InGpr(v.Type, ToGpr(v, position));
-        _a.mov(Scratch, __qword_ptr[Vmctx + _layout.Global(index)]);
+        _a.mov(Scratch, qword_ptr[Vmctx + _layout.Global(index)]);
         if (v.Loc == Loc.Const && v.Is64 && v.Bits != (int)v.Bits)
         {
             int t = AllocGpr();
             _a.mov(Q[t], v.Bits);
-            _a.mov(__qword_ptr[Scratch], Q[t]);
+            _a.mov(qword_ptr[Scratch], Q[t]);
             FreeGpr(t);
         }
         else
         {
-            StoreValue(__qword_ptr[Scratch], __dword_ptr[Scratch], v, position);
+            StoreValue(qword_ptr[Scratch], dword_ptr[Scratch], v, position);
         }
         Free(v);
     }
@@ -142,7 +143,7 @@ internal sealed partial class FunctionCompiler
     private void CompileRefFunc(uint index)
     {
         int r = AllocGpr();
-        _a.mov(Q[r], __qword_ptr[Vmctx + _layout.FuncRef(index)]);
+        _a.mov(Q[r], qword_ptr[Vmctx + _layout.FuncRef(index)]);
         PushGpr(ValType.FuncRef, r);
     }
 }

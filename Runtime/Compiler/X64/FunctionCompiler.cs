@@ -2,6 +2,7 @@ using Iced.Intel;
 using Sharptime.Format;
 using Sharptime.Vm;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -20,7 +21,7 @@ internal sealed partial class FunctionCompiler
     private readonly ModuleCompilerX64 _module;
     private readonly ModuleInfo _info;
     private readonly VMContextLayout _layout;
-    private Assembler _a = null!;
+    private X64Emitter _a = null!;
     private FuncType _type = null!;
     private readonly LocalTypes _locals = new();
     private int _paramCount;
@@ -30,8 +31,8 @@ internal sealed partial class FunctionCompiler
     private bool _unreachable;
     private int _deadDepth;
     private readonly List<Frame> _frames = [];
-    private readonly Dictionary<int, Label> _trapLabels = [];
-    private Label _epilogue;
+    private readonly Dictionary<int, CodeLabel> _trapLabels = [];
+    private CodeLabel _epilogue;
 
     public FunctionCompiler(ModuleCompilerX64 module, ModuleInfo info, VMContextLayout layout)
     {
@@ -43,8 +44,8 @@ internal sealed partial class FunctionCompiler
     private sealed class Frame
     {
         public OperatorKind Kind;
-        public Label Target;      // branch target: loop start, or the end of block/if/function
-        public Label Else;
+        public CodeLabel Target;      // branch target: loop start, or the end of block/if/function
+        public CodeLabel Else;
         public int Height;        // stack height below the block's parameters
         public ValType[] Params = [];
         public ValType[] Results = [];
@@ -59,7 +60,7 @@ internal sealed partial class FunctionCompiler
 
     /// <summary>Compiles defined function <paramref name="definedIndex"/> at the current assembler position.</summary>
     /// <returns>The label of the 4-byte frame-size immediate to patch, and the frame size.</returns>
-    public (Label patchAfter, int frameSize) Compile(Assembler a, int definedIndex)
+    public (int frameSizeField, int frameSize) Compile(X64Emitter a, int definedIndex)
     {
         _a = a;
         uint funcIndex = (uint)(_info.ImportedFunctionCount + definedIndex);
@@ -85,11 +86,10 @@ internal sealed partial class FunctionCompiler
         a.push(rbp);
         a.mov(rbp, rsp);
         a.sub(rsp, 0x7FFF_0000);
-        var patchAfter = a.CreateLabel();
-        _module.Bind(a, ref patchAfter);
-        a.mov(__qword_ptr[rbp - 8], Vmctx);
-        a.mov(Scratch, __qword_ptr[Vmctx + VMContextLayout.StoreContext]);
-        a.cmp(rsp, __qword_ptr[Scratch + VMStoreContextLayout.StackLimit]);
+        int frameSizeField = a.Position - 4;
+        a.mov(qword_ptr[rbp - 8], Vmctx);
+        a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
+        a.cmp(rsp, qword_ptr[Scratch + VMStoreContextLayout.StackLimit]);
         a.jb(TrapLabel(TrapCode.StackOverflow));
         ZeroDeclaredLocals();
         ReloadRegisterLocals();
@@ -109,7 +109,7 @@ internal sealed partial class FunctionCompiler
         }
 
         // Epilogue: results are already in [rbp+16+8i].
-        _module.Bind(a, ref _epilogue);
+        a.Bind(_epilogue);
         a.mov(rsp, rbp);
         a.pop(rbp);
         a.ret();
@@ -117,7 +117,7 @@ internal sealed partial class FunctionCompiler
 
         int frame = _slotBase + 8 * _maxDepth + 8 * _maxOutgoing;
         frame = (frame + 15) & ~15;
-        return (patchAfter, frame);
+        return (frameSizeField, frame);
     }
 
     private void ZeroDeclaredLocals()
@@ -127,32 +127,32 @@ internal sealed partial class FunctionCompiler
         _a.xor(eax, eax);
         if (declared <= 16)
         {
-            for (int j = 0; j < declared; j++) _a.mov(__qword_ptr[rbp - (16 + 8 * j)], rax);
+            for (int j = 0; j < declared; j++) _a.mov(qword_ptr[rbp - (16 + 8 * j)], rax);
             return;
         }
         // rep stosq over [rbp-8-8*declared, rbp-8).
-        _a.lea(rdi, __qword_ptr[rbp - (8 + 8 * declared)]);
+        _a.lea(rdi, qword_ptr[rbp - (8 + 8 * declared)]);
         _a.mov(ecx, declared);
-        _a.rep.stosq();
+        _a.rep_stosq();
     }
 
     private void ReloadMemoryRegisters()
     {
-        _a.mov(MemDef, __qword_ptr[Vmctx + _layout.Memory(0)]);
-        _a.mov(MemBase, __qword_ptr[MemDef + VMMemoryLayout.Base]);
+        _a.mov(MemDef, qword_ptr[Vmctx + _layout.Memory(0)]);
+        _a.mov(MemBase, qword_ptr[MemDef + VMMemoryLayout.Base]);
     }
 
     /// <summary>Where local <paramref name="index"/> lives: parameters in the caller's area, declared locals in the frame.</summary>
-    private AssemblerMemoryOperand LocalQ(uint index) =>
-        index < _paramCount ? __qword_ptr[rbp + (16 + 8 * (int)index)] : __qword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
+    private Mem LocalQ(uint index) =>
+        index < _paramCount ? qword_ptr[rbp + (16 + 8 * (int)index)] : qword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
 
-    private AssemblerMemoryOperand LocalD(uint index) =>
-        index < _paramCount ? __dword_ptr[rbp + (16 + 8 * (int)index)] : __dword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
+    private Mem LocalD(uint index) =>
+        index < _paramCount ? dword_ptr[rbp + (16 + 8 * (int)index)] : dword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
 
     /// <summary>Pseudo trap code for stubs raising the code a builtin returned in eax.</summary>
     private const TrapCode TrapFromEax = 0;
 
-    private Label TrapLabel(TrapCode code)
+    private CodeLabel TrapLabel(TrapCode code)
     {
         if (!_trapLabels.TryGetValue((int)code, out var label))
         {
@@ -167,7 +167,7 @@ internal sealed partial class FunctionCompiler
         foreach (var (code, label) in _trapLabels)
         {
             var l = label;
-            _module.Bind(_a, ref l);
+            _a.Bind(l);
             if (code != (int)TrapFromEax) _a.mov(eax, code);
             _a.call(_module.RaiseLabel);
         }

@@ -2,6 +2,7 @@ using Iced.Intel;
 using Sharptime.Format;
 using Sharptime.Vm;
 using static Iced.Intel.AssemblerRegisters;
+using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
 
 namespace Sharptime.Compiler.X64;
@@ -21,7 +22,7 @@ internal static class X64Trampolines
     /// registers, links an entry record into the store context, copies arguments, calls <paramref name="target"/>,
     /// copies results back. Returns 0, or 1 when a trap unwound to here.
     /// </summary>
-    public static void EmitArrayEntry(Assembler a, FuncType type, Label target)
+    public static void EmitArrayEntry(X64Emitter a, FuncType type, CodeLabel target)
     {
         var trapReturn = a.CreateLabel();
         var exit = a.CreateLabel();
@@ -33,15 +34,15 @@ internal static class X64Trampolines
         a.push(r14);
         a.push(r15);
         a.sub(rsp, 40);
-        a.mov(rax, __qword_ptr[rdi + VMContextLayout.StoreContext]);
-        a.mov(__qword_ptr[rsp + RecordStore], rax);
-        a.mov(r8, __qword_ptr[rax + VMStoreContextLayout.EntryFrame]);
-        a.mov(__qword_ptr[rsp + RecordPrev], r8);
-        a.mov(__qword_ptr[rsp + RecordValues], rdx);
-        a.lea(r8, __[trapReturn]);
-        a.mov(__qword_ptr[rsp + RecordResume], r8);
-        a.mov(__qword_ptr[rsp + RecordRbp], rbp);
-        a.mov(__qword_ptr[rax + VMStoreContextLayout.EntryFrame], rsp);
+        a.mov(rax, qword_ptr[rdi + VMContextLayout.StoreContext]);
+        a.mov(qword_ptr[rsp + RecordStore], rax);
+        a.mov(r8, qword_ptr[rax + VMStoreContextLayout.EntryFrame]);
+        a.mov(qword_ptr[rsp + RecordPrev], r8);
+        a.mov(qword_ptr[rsp + RecordValues], rdx);
+        a.lea(r8, trapReturn);
+        a.mov(qword_ptr[rsp + RecordResume], r8);
+        a.mov(qword_ptr[rsp + RecordRbp], rbp);
+        a.mov(qword_ptr[rax + VMStoreContextLayout.EntryFrame], rsp);
         a.mov(Vmctx, rdi);
 
         int slots = Math.Max(type.Params.Length, type.Results.Length);
@@ -49,29 +50,29 @@ internal static class X64Trampolines
         if (area > 0) a.sub(rsp, area);
         for (int i = 0; i < type.Params.Length; i++)
         {
-            a.mov(rax, __qword_ptr[rdx + 16 * i]);
-            a.mov(__qword_ptr[rsp + 8 * i], rax);
+            a.mov(rax, qword_ptr[rdx + 16 * i]);
+            a.mov(qword_ptr[rsp + 8 * i], rax);
         }
         a.call(target);
-        a.mov(rdx, __qword_ptr[rbp - RecordFromRbp + RecordValues]);
+        a.mov(rdx, qword_ptr[rbp - RecordFromRbp + RecordValues]);
         for (int i = 0; i < type.Results.Length; i++)
         {
             // 32-bit loads zero the upper half, so an i32 or f32 result leaves its slot as if zero-extended.
-            if (type.Results[i] is ValType.I32 or ValType.F32) a.mov(eax, __dword_ptr[rsp + 8 * i]);
-            else a.mov(rax, __qword_ptr[rsp + 8 * i]);
-            a.mov(__qword_ptr[rdx + 16 * i], rax);
+            if (type.Results[i] is ValType.I32 or ValType.F32) a.mov(eax, dword_ptr[rsp + 8 * i]);
+            else a.mov(rax, qword_ptr[rsp + 8 * i]);
+            a.mov(qword_ptr[rdx + 16 * i], rax);
         }
         a.xor(eax, eax);
         a.jmp(exit);
 
-        a.Label(ref trapReturn);
+        a.Bind(trapReturn);
         a.mov(eax, 1);
-        a.Label(ref exit);
-        a.lea(rsp, __[rbp - RecordFromRbp]);
-        a.mov(rcx, __qword_ptr[rsp + RecordStore]);
-        a.mov(rdx, __qword_ptr[rsp + RecordPrev]);
-        a.mov(__qword_ptr[rcx + VMStoreContextLayout.EntryFrame], rdx);
-        a.lea(rsp, __[rbp - 40]);
+        a.Bind(exit);
+        a.lea(rsp, mem[rbp - RecordFromRbp]);
+        a.mov(rcx, qword_ptr[rsp + RecordStore]);
+        a.mov(rdx, qword_ptr[rsp + RecordPrev]);
+        a.mov(qword_ptr[rcx + VMStoreContextLayout.EntryFrame], rdx);
+        a.lea(rsp, mem[rbp - 40]);
         a.pop(r15);
         a.pop(r14);
         a.pop(r13);
@@ -85,16 +86,16 @@ internal static class X64Trampolines
     /// Reached by <c>call</c> with the trap code in eax and r14 a context whose first word is the store context:
     /// records code, pc and fp, then resumes the innermost entry trampoline's trap path.
     /// </summary>
-    public static void EmitRaise(Assembler a)
+    public static void EmitRaise(X64Emitter a)
     {
         a.pop(rcx);
-        a.mov(rdx, __qword_ptr[Vmctx + VMContextLayout.StoreContext]);
-        a.mov(__dword_ptr[rdx + VMStoreContextLayout.TrapCode], eax);
-        a.mov(__qword_ptr[rdx + VMStoreContextLayout.TrapPc], rcx);
-        a.mov(__qword_ptr[rdx + VMStoreContextLayout.TrapFp], rbp);
-        a.mov(rsp, __qword_ptr[rdx + VMStoreContextLayout.EntryFrame]);
-        a.mov(rbp, __qword_ptr[rsp + RecordRbp]);
-        a.jmp(__qword_ptr[rsp + RecordResume]);
+        a.mov(rdx, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
+        a.mov(dword_ptr[rdx + VMStoreContextLayout.TrapCode], eax);
+        a.mov(qword_ptr[rdx + VMStoreContextLayout.TrapPc], rcx);
+        a.mov(qword_ptr[rdx + VMStoreContextLayout.TrapFp], rbp);
+        a.mov(rsp, qword_ptr[rdx + VMStoreContextLayout.EntryFrame]);
+        a.mov(rbp, qword_ptr[rsp + RecordRbp]);
+        a.jmp(qword_ptr[rsp + RecordResume]);
     }
 
     /// <summary>
@@ -103,7 +104,7 @@ internal static class X64Trampolines
     /// </summary>
     public static byte[] EmitExitTrampoline(FuncType type)
     {
-        var a = new Assembler(64);
+        var a = new X64Emitter();
         var fail = a.CreateLabel();
         var raise = a.CreateLabel();
         int slots = Math.Max(type.Params.Length, type.Results.Length);
@@ -113,43 +114,34 @@ internal static class X64Trampolines
         a.sub(rsp, area);
         for (int i = 0; i < type.Params.Length; i++)
         {
-            if (type.Params[i] is ValType.I32 or ValType.F32) a.mov(eax, __dword_ptr[rbp + 16 + 8 * i]);
-            else a.mov(rax, __qword_ptr[rbp + 16 + 8 * i]);
-            a.mov(__qword_ptr[rsp + 16 * i], rax);
-            a.mov(__qword_ptr[rsp + 16 * i + 8], 0);
+            if (type.Params[i] is ValType.I32 or ValType.F32) a.mov(eax, dword_ptr[rbp + 16 + 8 * i]);
+            else a.mov(rax, qword_ptr[rbp + 16 + 8 * i]);
+            a.mov(qword_ptr[rsp + 16 * i], rax);
+            a.mov(qword_ptr[rsp + 16 * i + 8], 0);
         }
         a.mov(rdi, Vmctx);
         // The caller is a wasm frame: its vmctx is at [its rbp - 8].
-        a.mov(rax, __qword_ptr[rbp]);
-        a.mov(rsi, __qword_ptr[rax - 8]);
+        a.mov(rax, qword_ptr[rbp]);
+        a.mov(rsi, qword_ptr[rax - 8]);
         a.mov(rdx, rsp);
         a.mov(ecx, slots);
-        a.call(__qword_ptr[Vmctx + VMHostContextLayout.Dispatch]);
+        a.call(qword_ptr[Vmctx + VMHostContextLayout.Dispatch]);
         a.test(eax, eax);
         a.jne(fail);
         for (int i = 0; i < type.Results.Length; i++)
         {
-            a.mov(rax, __qword_ptr[rsp + 16 * i]);
-            a.mov(__qword_ptr[rbp + 16 + 8 * i], rax);
+            a.mov(rax, qword_ptr[rsp + 16 * i]);
+            a.mov(qword_ptr[rbp + 16 + 8 * i], rax);
         }
         a.mov(rsp, rbp);
         a.pop(rbp);
         a.ret();
-        a.Label(ref fail);
+        a.Bind(fail);
         a.mov(eax, TrapCodes.HostException);
         a.call(raise);
-        a.Label(ref raise);
+        a.Bind(raise);
         EmitRaise(a);
 
-        var writer = new ByteWriter();
-        a.Assemble(writer, 0);
-        return writer.ToArray();
-    }
-
-    private sealed class ByteWriter : CodeWriter
-    {
-        private readonly List<byte> _bytes = [];
-        public override void WriteByte(byte value) => _bytes.Add(value);
-        public byte[] ToArray() => [.. _bytes];
+        return a.Finish();
     }
 }
