@@ -15,17 +15,32 @@ internal sealed partial class FunctionCompiler
     private static readonly int[] LocalGprCandidates = [Rbx, R12, R10, R9, R8, Rdi];
     private static readonly int[] LocalXmmCandidates = [14, 13, 12, 11, 10, 9, 8, 7];
 
-    private readonly Dictionary<uint, int> _localRegister = [];
-    private readonly List<(uint local, int reg, bool xmm)> _registerLocals = [];
-    private readonly Dictionary<uint, int> _useCounts = [];
+    private readonly List<RegisterLocal> _registerLocals = [];
+    private sbyte[] _localRegister = [];   // per local: its register, or -1
+    private int[] _useCounts = [];
     private readonly Stack<bool> _blockIsLoop = new();
-    private readonly List<KeyValuePair<uint, int>> _ranked = [];
+
+    private readonly struct RegisterLocal(uint local, int reg, ValType type, Mem home)
+    {
+        public readonly uint Local = local;
+        public readonly int Reg = reg;
+        public readonly ValType Type = type;
+        public readonly Mem Home = home;
+    }
 
     private void AssignLocalRegisters(OperatorReader body)
     {
-        _localRegister.Clear();
+        foreach (var r in _registerLocals) _localRegister[r.Local] = -1;
         _registerLocals.Clear();
-        _useCounts.Clear();
+        if (_localCount > _localRegister.Length)
+        {
+            int size = Math.Max(_localCount, 2 * _localRegister.Length);
+            _localRegister = new sbyte[size];
+            _localRegister.AsSpan().Fill(-1);
+            _useCounts = new int[size];
+        }
+        var counts = _useCounts.AsSpan(0, _localCount);
+        counts.Clear();
         int loopDepth = 0;
         int weight = 1;
         var depthKinds = _blockIsLoop;
@@ -54,68 +69,84 @@ internal sealed partial class FunctionCompiler
                 case Opcode.LocalGet:
                 case Opcode.LocalSet:
                 case Opcode.LocalTee:
-                    _useCounts[op.Index] = _useCounts.GetValueOrDefault(op.Index) + weight;
+                    counts[(int)op.Index] += weight;
                     break;
             }
         }
-        if (_useCounts.Count == 0) return;
-        var ranked = _ranked;
-        ranked.Clear();
-        ranked.AddRange(_useCounts);
-        ranked.Sort((a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : a.Key.CompareTo(b.Key));
+
+        // Pick the most used locals of each register class (ties to the lower index); a few candidates, so
+        // repeated selection beats sorting every local.
+        Span<int> taken = stackalloc int[LocalGprCandidates.Length + LocalXmmCandidates.Length];
         int gprs = 0, xmms = 0;
-        foreach (var (local, uses) in ranked)
+        while (gprs < LocalGprCandidates.Length || xmms < LocalXmmCandidates.Length)
         {
-            if (uses < 2) break;
-            var type = LocalType(local);
+            int best = -1, bestUses = 1;
+            for (int i = 0; i < counts.Length; i++)
+            {
+                if (counts[i] <= bestUses) continue;
+                var candidate = LocalType((uint)i);
+                bool full = candidate switch
+                {
+                    ValType.F32 or ValType.F64 => xmms == LocalXmmCandidates.Length,
+                    ValType.V128 => true,
+                    _ => gprs == LocalGprCandidates.Length,
+                };
+                if (full) continue;
+                best = i;
+                bestUses = counts[i];
+            }
+            if (best < 0) break;
+            counts[best] = 0;
+            var type = LocalType((uint)best);
+            int reg;
             if (type is ValType.F32 or ValType.F64)
             {
-                if (xmms == LocalXmmCandidates.Length) continue;
-                int x = LocalXmmCandidates[xmms++];
-                _freeXmm &= (ushort)~(1 << x);
-                _localRegister[local] = x;
-                _registerLocals.Add((local, x, true));
+                reg = LocalXmmCandidates[xmms++];
+                _freeXmm &= (ushort)~(1 << reg);
             }
-            else if (type is ValType.I32 or ValType.I64 or ValType.FuncRef or ValType.ExternRef)
+            else
             {
-                if (gprs == LocalGprCandidates.Length) continue;
-                int r = LocalGprCandidates[gprs++];
-                _freeGpr &= (ushort)~(1 << r);
-                _localRegister[local] = r;
-                _registerLocals.Add((local, r, false));
+                reg = LocalGprCandidates[gprs++];
+                _freeGpr &= (ushort)~(1 << reg);
             }
+            _localRegister[best] = (sbyte)reg;
+            _registerLocals.Add(new RegisterLocal((uint)best, reg, type, LocalQ((uint)best)));
         }
     }
 
-    private bool IsRegisterLocal(uint index, out int reg) => _localRegister.TryGetValue(index, out reg);
+    private bool IsRegisterLocal(uint index, out int reg)
+    {
+        reg = _localRegister[index];
+        return reg >= 0;
+    }
 
     /// <summary>Loads every register-resident local from its home slot (function entry, after calls).</summary>
     private void ReloadRegisterLocals()
     {
-        foreach (var (local, reg, xmm) in _registerLocals)
+        foreach (var r in _registerLocals)
         {
-            var type = LocalType(local);
-            if (xmm)
+            switch (r.Type)
             {
-                if (type == ValType.F32) _a.movss(X[reg], LocalD(local));
-                else _a.movsd(X[reg], LocalQ(local));
+                case ValType.F32: _a.movss(X[r.Reg], r.Home); break;
+                case ValType.F64: _a.movsd(X[r.Reg], r.Home); break;
+                case ValType.I32: _a.mov(D[r.Reg], r.Home); break;
+                default: _a.mov(Q[r.Reg], r.Home); break;
             }
-            else if (type == ValType.I32) _a.mov(D[reg], LocalD(local));
-            else _a.mov(Q[reg], LocalQ(local));
         }
     }
 
     /// <summary>Writes every register-resident local to its home slot (before calls, which clobber registers).</summary>
     private void SaveRegisterLocals()
     {
-        foreach (var (local, reg, xmm) in _registerLocals)
+        foreach (var r in _registerLocals)
         {
-            if (xmm)
+            switch (r.Type)
             {
-                if (LocalType(local) == ValType.F32) _a.movss(LocalD(local), X[reg]);
-                else _a.movsd(LocalQ(local), X[reg]);
+                case ValType.F32: _a.movss(r.Home, X[r.Reg]); break;
+                case ValType.F64: _a.movsd(r.Home, X[r.Reg]); break;
+                // A 64-bit store keeps the slot's upper half zero for an i32 (registers hold i32s zero-extended).
+                default: _a.mov(r.Home, Q[r.Reg]); break;
             }
-            else _a.mov(LocalQ(local), Q[reg]);
         }
     }
 }
