@@ -20,5 +20,17 @@ public sealed class Config
         }
     }
 
+    /// <summary>
+    /// Whether traps and <see cref="Sharptime.WasmBacktrace.Capture(Caller)"/> collect a wasm backtrace. Default on; off makes
+    /// traps cheaper and leaves <see cref="TrapException.Backtrace"/> null.
+    /// </summary>
+    public bool WasmBacktrace { get; set; } = true;
+
+    /// <summary>
+    /// Whether compiled code carries an address map (machine code offset → wasm offset). Default on; off makes
+    /// compiled modules smaller, and backtrace frames then have no offsets.
+    /// </summary>
+    public bool GenerateAddressMap { get; set; } = true;
+
     internal Config Clone() => (Config)MemberwiseClone();
 }

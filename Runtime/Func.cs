@@ -186,6 +186,7 @@ public sealed unsafe partial class Func
         {
             try
             {
+                func?.Store.AttachBacktrace(e);
                 func?.Store.ParkException(e);
             }
             catch

@@ -53,22 +53,24 @@ public sealed class Module
         }
         Exports = exports;
         Layout = new VMContextLayout(info);
-        _compiled = new Lazy<CompiledCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+        _compiled = new Lazy<LoadedCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    private readonly Lazy<CompiledCode?> _compiled;
+    private readonly Lazy<LoadedCode?> _compiled;
 
     /// <summary>The VMContext layout of this module's instances.</summary>
     internal VMContextLayout Layout { get; }
 
     /// <summary>The module's machine code, compiled on first use; null when it defines no functions.</summary>
-    internal CompiledCode? Compiled => _compiled.Value;
+    internal LoadedCode? Compiled => _compiled.Value;
 
-    private CompiledCode? Compile()
+    private LoadedCode? Compile()
     {
         if (Layout.DefinedFunctionCount == 0) return null;
-        var compiled = ModuleCompiler.Compile(Info, Layout);
-        return new CompiledCode(compiled, new CodeMemory(compiled.Code));
+        var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config.GenerateAddressMap);
+        var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code), Info, Name);
+        CodeRegistry.Register(loaded);
+        return loaded;
     }
 
     internal static string TypeText(WasmTableType t) =>
@@ -176,6 +178,3 @@ public sealed class Module
         _ => ExternalKind.Global,
     };
 }
-
-/// <summary>A module's text section in executable memory, and where each function starts in it.</summary>
-internal sealed record CompiledCode(CompiledModule Module, CodeMemory Memory);

@@ -29,6 +29,11 @@ public abstract unsafe class Store : IDisposable
         Engine = engine;
         Context = Alloc(VMStoreContextLayout.Size);
         HostCaller = new Caller(this, null);
+        var self = GCHandle.Alloc(this, GCHandleType.Weak);
+        _handles.Add(self);
+        *(nint*)(Context + VMStoreContextLayout.StoreHandle) = GCHandle.ToIntPtr(self);
+        if (engine.Config.WasmBacktrace)
+            *(nint*)(Context + VMStoreContextLayout.TrapHook) = (nint)(delegate* unmanaged[Cdecl]<nint, void>)&OnTrap;
     }
 
     /// <summary>The engine this store belongs to.</summary>
@@ -146,12 +151,45 @@ public abstract unsafe class Store : IDisposable
     internal void ThrowTrap()
     {
         int code = *(int*)(Context + VMStoreContextLayout.TrapCode);
+        var backtrace = _trapBacktrace;
+        _trapBacktrace = null;
         if (code == TrapCodes.HostException && _parked is { } e)
         {
             _parked = null;
             ExceptionDispatchInfo.Throw(e);
         }
-        throw new TrapException((TrapCode)code);
+        throw new TrapException((TrapCode)code, backtrace);
+    }
+
+    private WasmBacktrace? _trapBacktrace;
+
+    /// <summary>The raise stub's hook: captures the backtrace while the trapping frames are still on the stack.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnTrap(nint context)
+    {
+        try
+        {
+            // Host exceptions were captured by the dispatcher, where the host frames still were.
+            if (*(int*)(context + VMStoreContextLayout.TrapCode) == TrapCodes.HostException) return;
+            if (GCHandle.FromIntPtr(*(nint*)(context + VMStoreContextLayout.StoreHandle)).Target is Store store)
+                store._trapBacktrace = BacktraceCollector.FromTrap(
+                    *(nint*)(context + VMStoreContextLayout.TrapPc), *(nint*)(context + VMStoreContextLayout.TrapFp));
+        }
+        catch
+        {
+            // Never let an exception into native code; the trap is reported without a backtrace.
+        }
+    }
+
+    /// <summary>The wasm frames below the host function now running.</summary>
+    internal WasmBacktrace CaptureFromLastExit() =>
+        _wasmDepth == 0 ? WasmBacktrace.Empty : BacktraceCollector.FromExit(*(nint*)(Context + VMStoreContextLayout.LastExitFp));
+
+    /// <summary>Attaches the current wasm backtrace to a host exception about to cross wasm frames (once: the innermost wins).</summary>
+    internal void AttachBacktrace(Exception e)
+    {
+        if (!Engine.Config.WasmBacktrace || e is TrapException { Backtrace: not null } || e.Data.Contains(WasmBacktrace.ExceptionDataKey)) return;
+        e.Data[WasmBacktrace.ExceptionDataKey] = CaptureFromLastExit();
     }
 
     /// <summary>A short description naming the store, e.g. <c>store #3</c>.</summary>

@@ -3,12 +3,72 @@ namespace Sharptime.Compiler;
 /// <summary>What compiling a module produces: one position-independent text section and where things are in it.</summary>
 internal sealed class CompiledModule
 {
-    /// <summary>The text section: every function, the array-call entry trampolines and the trap stub.</summary>
+    /// <summary>The text section: every function, the array-call entry trampolines and the trap stubs.</summary>
     public required byte[] Code { get; init; }
 
     /// <summary>Per defined function: offset of its wasm-call entry.</summary>
     public required int[] FunctionOffsets { get; init; }
 
+    /// <summary>Per defined function: offset just past its last byte (its out-of-line trap stubs included).</summary>
+    public required int[] FunctionEnds { get; init; }
+
     /// <summary>Per defined function: offset of its array-call entry trampoline.</summary>
     public required int[] ArrayEntryOffsets { get; init; }
+
+    /// <summary>Where the array-call entry trampolines end (they are laid out together after the functions).</summary>
+    public required int EntryTrampolinesEnd { get; init; }
+
+    /// <summary>Code offset → wasm module offset; empty when address maps are off.</summary>
+    public required AddressMap AddressMap { get; init; }
+
+    /// <summary>Trap sites, by the code offset the raise stub records.</summary>
+    public required TrapTable TrapTable { get; init; }
+
+    public bool IsEntryTrampoline(int codeOffset) =>
+        ArrayEntryOffsets.Length > 0 && codeOffset >= ArrayEntryOffsets[0] && codeOffset < EntryTrampolinesEnd;
+
+    /// <summary>The defined function containing <paramref name="codeOffset"/>, or -1 (trampolines, padding).</summary>
+    public int FunctionAt(int codeOffset)
+    {
+        int i = Array.BinarySearch(FunctionOffsets, codeOffset);
+        if (i < 0) i = ~i - 1;
+        return i >= 0 && codeOffset < FunctionEnds[i] ? i : -1;
+    }
+}
+
+/// <summary>
+/// Sorted pairs (code offset, wasm offset): code from one entry's offset up to the next belongs to the wasm
+/// operator at that module offset.
+/// </summary>
+internal sealed class AddressMap(int[] codeOffsets, int[] wasmOffsets)
+{
+    public int[] CodeOffsets { get; } = codeOffsets;
+    public int[] WasmOffsets { get; } = wasmOffsets;
+
+    public int Count => CodeOffsets.Length;
+
+    /// <summary>The wasm offset of the operator whose code contains <paramref name="codeOffset"/>.</summary>
+    public bool TryLookup(int codeOffset, out int wasmOffset)
+    {
+        int i = Array.BinarySearch(CodeOffsets, codeOffset);
+        if (i < 0) i = ~i - 1;
+        wasmOffset = i >= 0 ? WasmOffsets[i] : 0;
+        return i >= 0;
+    }
+}
+
+/// <summary>Sorted pairs (code offset, trap code) for every explicit trap site of the module.</summary>
+internal sealed class TrapTable(int[] codeOffsets, TrapCode[] codes)
+{
+    public int[] CodeOffsets { get; } = codeOffsets;
+    public TrapCode[] Codes { get; } = codes;
+
+    public int Count => CodeOffsets.Length;
+
+    public bool TryLookup(int codeOffset, out TrapCode code)
+    {
+        int i = Array.BinarySearch(CodeOffsets, codeOffset);
+        code = i >= 0 ? Codes[i] : default;
+        return i >= 0;
+    }
 }

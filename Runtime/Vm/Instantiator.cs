@@ -57,8 +57,8 @@ internal static unsafe class Instantiator
             int defined = i - info.ImportedFunctionCount;
             nint funcRef = vmctx + layout.DefinedFuncRef(defined);
             uint typeIndex = info.FunctionTypeIndices[i];
-            *(nint*)(funcRef + VMFuncRefLayout.WasmCall) = code + compiled!.Module.FunctionOffsets[defined];
-            *(nint*)(funcRef + VMFuncRefLayout.ArrayCall) = code + compiled.Module.ArrayEntryOffsets[defined];
+            *(nint*)(funcRef + VMFuncRefLayout.WasmCall) = code + compiled!.Compiled.FunctionOffsets[defined];
+            *(nint*)(funcRef + VMFuncRefLayout.ArrayCall) = code + compiled.Compiled.ArrayEntryOffsets[defined];
             *(int*)(funcRef + VMFuncRefLayout.TypeId) = typeIds[typeIndex];
             *(nint*)(funcRef + VMFuncRefLayout.Vmctx) = vmctx;
             functions[i] = Func.ForWasm(store, info.Types[(int)typeIndex], typeIds[typeIndex], funcRef, instance);

@@ -10,6 +10,9 @@ namespace Sharptime.Vm;
 /// 16 TrapCode     int: the last trap (a TrapCode, or TrapCodes.HostException)
 /// 24 TrapPc       code address of the trap site
 /// 32 TrapFp       frame pointer at the trap site
+/// 40 LastExitFp   frame of the most recent exit trampoline (wasm → host); entry records save and restore it
+/// 48 TrapHook     void (VMStoreContext*): called by the raise stub before unwinding, or null (no backtraces)
+/// 56 StoreHandle  weak GCHandle of the owning Store
 /// </code>
 /// </summary>
 internal static class VMStoreContextLayout
@@ -19,6 +22,9 @@ internal static class VMStoreContextLayout
     public const int TrapCode = 16;
     public const int TrapPc = 24;
     public const int TrapFp = 32;
+    public const int LastExitFp = 40;
+    public const int TrapHook = 48;
+    public const int StoreHandle = 56;
     public const int Size = 64;
 }
 

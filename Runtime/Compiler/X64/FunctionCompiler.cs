@@ -31,7 +31,8 @@ internal sealed partial class FunctionCompiler
     private bool _unreachable;
     private int _deadDepth;
     private readonly List<Frame> _frames = [];
-    private readonly Dictionary<int, CodeLabel> _trapLabels = [];
+    private readonly List<TrapStub> _trapStubs = [];
+    private int _operatorOffset;   // module offset of the operator being compiled
     private CodeLabel _epilogue;
 
     public FunctionCompiler(ModuleCompilerX64 module, ModuleInfo info, VMContextLayout layout)
@@ -77,12 +78,14 @@ internal sealed partial class FunctionCompiler
         _unreachable = false;
         _deadDepth = 0;
         _frames.Clear();
-        _trapLabels.Clear();
+        _trapStubs.Clear();
         ResetRegisters();
         AssignLocalRegisters(reader);
         _epilogue = a.CreateLabel();
 
         // Prologue. The frame size is patched once the body is compiled.
+        _operatorOffset = _info.FunctionBodies[definedIndex].Offset;
+        _module.MapAddress(a.Position, _operatorOffset);
         a.push(rbp);
         a.mov(rbp, rsp);
         a.sub(rsp, 0x7FFF_0000);
@@ -98,6 +101,8 @@ internal sealed partial class FunctionCompiler
         _frames.Add(new Frame { Kind = OperatorKind.Function, Target = _epilogue, Height = 0, Results = _type.Results });
         while (_frames.Count > 0)
         {
+            _operatorOffset = reader.Offset;
+            _module.MapAddress(_a.Position, _operatorOffset);
             reader.Read(out var op);
             if (_unreachable)
             {
@@ -152,24 +157,28 @@ internal sealed partial class FunctionCompiler
     /// <summary>Pseudo trap code for stubs raising the code a builtin returned in eax.</summary>
     private const TrapCode TrapFromEax = 0;
 
+    /// <summary>A trap site: a branch here raises <paramref name="code"/> at the current operator.</summary>
+    /// <remarks>
+    /// Every site gets its own out-of-line stub (a single call), so the return address the raise stub records
+    /// identifies the site: the trap table and address map resolve it to a trap code and a wasm offset.
+    /// </remarks>
     private CodeLabel TrapLabel(TrapCode code)
     {
-        if (!_trapLabels.TryGetValue((int)code, out var label))
-        {
-            label = _a.CreateLabel();
-            _trapLabels[(int)code] = label;
-        }
+        var label = _a.CreateLabel();
+        _trapStubs.Add(new TrapStub(label, code, _operatorOffset));
         return label;
     }
 
+    private readonly record struct TrapStub(CodeLabel Label, TrapCode Code, int WasmOffset);
+
     private void EmitTrapStubs()
     {
-        foreach (var (code, label) in _trapLabels)
+        foreach (var stub in _trapStubs)
         {
-            var l = label;
-            _a.Bind(l);
-            if (code != (int)TrapFromEax) _a.mov(eax, code);
-            _a.call(_module.RaiseLabel);
+            _a.Bind(stub.Label);
+            _module.MapAddress(_a.Position, stub.WasmOffset);
+            _a.call(stub.Code == TrapFromEax ? _module.RaiseLabel : _module.RaiseEntry(stub.Code));
+            _module.AddTrapSite(_a.Position, stub.Code);
         }
     }
 

@@ -21,10 +21,18 @@ internal sealed class ModuleCompilerX64
     private readonly CodeLabel[] _functionLabels;
     private CodeLabel _raise;
 
-    public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout)
+    private readonly bool _addressMap;
+    private readonly List<int> _mapCode = [];
+    private readonly List<int> _mapWasm = [];
+    private readonly List<int> _trapOffsets = [];
+    private readonly List<TrapCode> _trapCodes = [];
+    private readonly Dictionary<TrapCode, CodeLabel> _raiseEntries = [];
+
+    public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout, bool addressMap)
     {
         _info = info;
         _layout = layout;
+        _addressMap = addressMap;
         _functionLabels = new CodeLabel[info.FunctionBodies.Count];
         for (int i = 0; i < _functionLabels.Length; i++) _functionLabels[i] = _a.CreateLabel();
         _raise = _a.CreateLabel();
@@ -34,16 +42,49 @@ internal sealed class ModuleCompilerX64
 
     public CodeLabel FunctionLabel(int definedIndex) => _functionLabels[definedIndex];
 
+    /// <summary>A module-level entry that loads <paramref name="code"/> into eax and jumps to the raise stub.</summary>
+    public CodeLabel RaiseEntry(TrapCode code)
+    {
+        if (!_raiseEntries.TryGetValue(code, out var label))
+        {
+            label = _a.CreateLabel();
+            _raiseEntries[code] = label;
+        }
+        return label;
+    }
+
+    /// <summary>Code from <paramref name="codeOffset"/> on belongs to the operator at module offset <paramref name="wasmOffset"/>.</summary>
+    public void MapAddress(int codeOffset, int wasmOffset)
+    {
+        if (!_addressMap) return;
+        int n = _mapCode.Count;
+        if (n > 0 && _mapCode[n - 1] == codeOffset) _mapWasm[n - 1] = wasmOffset;   // the previous operator emitted nothing
+        else if (n == 0 || _mapWasm[n - 1] != wasmOffset)
+        {
+            _mapCode.Add(codeOffset);
+            _mapWasm.Add(wasmOffset);
+        }
+    }
+
+    /// <summary>A trap stub's call returns to <paramref name="returnOffset"/>: the address the raise stub records.</summary>
+    public void AddTrapSite(int returnOffset, TrapCode code)
+    {
+        _trapOffsets.Add(returnOffset);
+        _trapCodes.Add(code);
+    }
+
     public CompiledModule Compile()
     {
         int n = _info.FunctionBodies.Count;
         var frameSizeFields = new (int at, int frame)[n];
+        var functionEnds = new int[n];
         var compiler = new FunctionCompiler(this, _info, _layout);
         for (int i = 0; i < n; i++)
         {
             _a.Align(FunctionAlignment);
             _a.Bind(_functionLabels[i]);
             frameSizeFields[i] = compiler.Compile(_a, i);
+            functionEnds[i] = _a.Position;
         }
         var entries = new int[n];
         for (int i = 0; i < n; i++)
@@ -52,7 +93,14 @@ internal sealed class ModuleCompilerX64
             entries[i] = _a.Position;
             X64Trampolines.EmitArrayEntry(_a, _info.FunctionType((uint)(_info.ImportedFunctionCount + i)), _functionLabels[i]);
         }
+        int entryTrampolinesEnd = _a.Position;
         _a.Align(FunctionAlignment);
+        foreach (var (trap, label) in _raiseEntries)
+        {
+            _a.Bind(label);
+            _a.mov(eax, (int)trap);
+            _a.jmp(_raise);
+        }
         _a.Bind(_raise);
         X64Trampolines.EmitRaise(_a);
 
@@ -60,7 +108,16 @@ internal sealed class ModuleCompilerX64
         var code = _a.Finish();
         var functionOffsets = new int[n];
         for (int i = 0; i < n; i++) functionOffsets[i] = _a.OffsetOf(_functionLabels[i]);
-        return new CompiledModule { Code = code, FunctionOffsets = functionOffsets, ArrayEntryOffsets = entries };
+        return new CompiledModule
+        {
+            Code = code,
+            FunctionOffsets = functionOffsets,
+            FunctionEnds = functionEnds,
+            ArrayEntryOffsets = entries,
+            EntryTrampolinesEnd = entryTrampolinesEnd,
+            AddressMap = new AddressMap(_mapCode.ToArray(), _mapWasm.ToArray()),
+            TrapTable = new TrapTable(_trapOffsets.ToArray(), [.. _trapCodes]),
+        };
     }
 
     /// <summary>

@@ -13,9 +13,12 @@ namespace Sharptime.Compiler.X64;
 /// </summary>
 internal static class X64Trampolines
 {
-    // Entry record, on the entry trampoline's stack at rbp-80 (it is rsp while wasm runs above it).
+    // Entry record, on the entry trampoline's stack at rbp-96 (it is rsp while wasm runs above it).
     private const int RecordPrev = 0, RecordStore = 8, RecordValues = 16, RecordResume = 24, RecordRbp = 32;
-    private const int RecordFromRbp = 80;
+    /// <summary>Record slot: the store's last exit frame when this entry began (the host frames below it).</summary>
+    public const int RecordPrevExitFp = 40;
+    /// <summary>Where the entry record sits relative to the entry trampoline's rbp.</summary>
+    public const int RecordFromRbp = 96;
 
     /// <summary>
     /// <c>int entry(nint calleeVmctx, nint callerVmctx, ValRaw* values, nuint count)</c>: saves the SysV callee-saved
@@ -33,11 +36,13 @@ internal static class X64Trampolines
         a.push(r13);
         a.push(r14);
         a.push(r15);
-        a.sub(rsp, 40);
+        a.sub(rsp, RecordFromRbp - 40);
         a.mov(rax, qword_ptr[rdi + VMContextLayout.StoreContext]);
         a.mov(qword_ptr[rsp + RecordStore], rax);
         a.mov(r8, qword_ptr[rax + VMStoreContextLayout.EntryFrame]);
         a.mov(qword_ptr[rsp + RecordPrev], r8);
+        a.mov(r8, qword_ptr[rax + VMStoreContextLayout.LastExitFp]);
+        a.mov(qword_ptr[rsp + RecordPrevExitFp], r8);
         a.mov(qword_ptr[rsp + RecordValues], rdx);
         a.lea(r8, trapReturn);
         a.mov(qword_ptr[rsp + RecordResume], r8);
@@ -72,6 +77,8 @@ internal static class X64Trampolines
         a.mov(rcx, qword_ptr[rsp + RecordStore]);
         a.mov(rdx, qword_ptr[rsp + RecordPrev]);
         a.mov(qword_ptr[rcx + VMStoreContextLayout.EntryFrame], rdx);
+        a.mov(rdx, qword_ptr[rsp + RecordPrevExitFp]);
+        a.mov(qword_ptr[rcx + VMStoreContextLayout.LastExitFp], rdx);
         a.lea(rsp, mem[rbp - 40]);
         a.pop(r15);
         a.pop(r14);
@@ -84,15 +91,25 @@ internal static class X64Trampolines
 
     /// <summary>
     /// Reached by <c>call</c> with the trap code in eax and r14 a context whose first word is the store context:
-    /// records code, pc and fp, then resumes the innermost entry trampoline's trap path.
+    /// records code, pc and fp, lets the store's trap hook (if any) capture the backtrace while the wasm frames are
+    /// still on the stack, then resumes the innermost entry trampoline's trap path.
     /// </summary>
     public static void EmitRaise(X64Emitter a)
     {
+        var unwind = a.CreateLabel();
         a.pop(rcx);
         a.mov(rdx, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
         a.mov(dword_ptr[rdx + VMStoreContextLayout.TrapCode], eax);
         a.mov(qword_ptr[rdx + VMStoreContextLayout.TrapPc], rcx);
         a.mov(qword_ptr[rdx + VMStoreContextLayout.TrapFp], rbp);
+        a.mov(rax, qword_ptr[rdx + VMStoreContextLayout.TrapHook]);
+        a.test(rax, rax);
+        a.je(unwind);
+        // Callers keep rsp 16-byte aligned at calls, so after popping the return address it is aligned again.
+        a.mov(rdi, rdx);
+        a.call(rax);
+        a.mov(rdx, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
+        a.Bind(unwind);
         a.mov(rsp, qword_ptr[rdx + VMStoreContextLayout.EntryFrame]);
         a.mov(rbp, qword_ptr[rsp + RecordRbp]);
         a.jmp(qword_ptr[rsp + RecordResume]);
@@ -112,6 +129,9 @@ internal static class X64Trampolines
         a.push(rbp);
         a.mov(rbp, rsp);
         a.sub(rsp, area);
+        // Backtraces taken inside the host function start from this frame.
+        a.mov(rax, qword_ptr[Vmctx + VMHostContextLayout.StoreContext]);
+        a.mov(qword_ptr[rax + VMStoreContextLayout.LastExitFp], rbp);
         for (int i = 0; i < type.Params.Length; i++)
         {
             if (type.Params[i] is ValType.I32 or ValType.F32) a.mov(eax, dword_ptr[rbp + 16 + 8 * i]);
