@@ -26,7 +26,6 @@ public sealed class ComponentSuiteJudgementTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, string> KnownDivergences = new(StringComparer.Ordinal)
     {
-        ["component-model/binary/binary.wast:892"] = "core GC types (rec/sub/struct/array) in a core type: GC proposal not supported",
         ["wasmtime-component/implements-disabled.wast:3"] = "wasmtime feature gate (component_model_implements = false): we always accept `implements`",
         ["wasmtime-component/import.wast:1"] = "wasmtime implementation limit (re-exporting an imported function), not a spec rule",
         ["wasmtime-component/restrictions.wast:1"] = "wasmtime implementation limit (root-level component imports), not a spec rule",
