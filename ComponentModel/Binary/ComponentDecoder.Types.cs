@@ -259,7 +259,7 @@ internal sealed partial class ComponentDecoder
             case 0x41:
             case 0x42:
                 if (depth + 1 > MaxNesting) Invalid("type declarators nested too deeply", at);
-                return ReadDeclarators(ref reader, spaces, depth + 1, isComponent: form == 0x41);
+                return ReadDeclarators(ref reader, spaces, scope.Features, depth + 1, isComponent: form == 0x41);
             case 0x3F:
             {
                 if (scope.Component is null) Invalid("resources can only be defined within a concrete component", at);
@@ -433,10 +433,10 @@ internal sealed partial class ComponentDecoder
     /// A component type (imports allowed) or instance type: declarators validated in a fresh index space whose
     /// parent is the enclosing scope (for outer aliases).
     /// </summary>
-    private static ComponentType ReadDeclarators(ref WasmReader reader, IndexSpaces enclosing, int depth, bool isComponent)
+    private static ComponentType ReadDeclarators(ref WasmReader reader, IndexSpaces enclosing, ComponentFeatures features, int depth, bool isComponent)
     {
         var spaces = new IndexSpaces(enclosing, isComponent: false);
-        var scope = new Scope(spaces, component: null, checkNames: isComponent);
+        var scope = new Scope(spaces, component: null, features, checkNames: isComponent);
         var declared = new List<ResourceType>();
         int count = reader.ReadLength();
         for (int i = 0; i < count; i++)
@@ -459,7 +459,7 @@ internal sealed partial class ComponentDecoder
                 {
                     bool isImport = kind == 0x03;
                     int nameAt = reader.Offset;
-                    string name = ReadNameAttributes(ref reader, out var implements, out _, out _);
+                    string name = ReadNameAttributes(ref reader, scope, out var implements, out _, out _);
                     var type = ReadExternType(ref reader, scope, name, declared);
                     if (type.Sort == Sort.Instance) type = FreshInstance(type);
                     CheckExtern(scope, isImport, name, implements, type, nameAt);

@@ -125,6 +125,18 @@ public sealed class CoreSectionTests
         Check.Invalid(CB.Component(CB.Items(3, CB.Raw([0x50, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, .. new Enc().U32(70000).ToArray()]))), "memory size");
 
     [Fact]
+    public void ImplementsAttributeIsInvalidWhenTheFeatureIsOff()
+    {
+        // An import named "a" with attributes (0x02): one `implements` attribute naming "a:b/c"; an empty instance type.
+        var bytes = CB.Component(
+            CB.Items(7, CB.InstanceType()),
+            CB.Items(10, CB.Raw([0x02, 0x01, (byte)'a', 0x01, 0x00, 0x05, .. "a:b/c"u8, 0x05, 0x00])));
+        Check.Valid(bytes);
+        var e = Assert.Throws<InvalidModuleException>(() => ComponentFrontEnd.DecodeAndValidate(bytes, ComponentFeatures.None));
+        Assert.Contains("`cm-implements` feature is not active", e.Reason);
+    }
+
+    [Fact]
     public void NonFinalSubFunctionTypeDecodes()
     {
         var info = Check.Valid(CB.Component(CB.Items(3, CB.Raw(0x00, 0x50, 0x00, 0x60, 0x00, 0x00))));
