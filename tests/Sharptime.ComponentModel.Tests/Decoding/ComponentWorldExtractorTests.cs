@@ -303,4 +303,49 @@ public sealed class ComponentWorldExtractorTests
 
             """.ReplaceLineEndings("\n"), Print(text));
     }
+
+    [Fact]
+    public void ExportedWorldTypeIsTheDefinitionItsImportGives()
+    {
+        // WIT world types are encoded as an import and an export of the same name; the export is not a second type.
+        var text = """
+            (component
+              (type $rt (record (field "x" u32)))
+              (import "r" (type $r (eq $rt)))
+              (core module $m (func (export "f") (result i32) unreachable) (memory (export "mem") 1))
+              (core instance $i (instantiate $m))
+              (func $f (result $r) (canon lift (core func $i "f") (memory $i "mem")))
+              (export $er "r" (type $r))
+              (export "f" (func $f) (func (result $er)))
+            )
+            """;
+
+        Assert.Equal("""
+            package root:component;
+
+            world root {
+              record r {
+                x: u32,
+              }
+
+              export f: func() -> r;
+            }
+
+            """.ReplaceLineEndings("\n"), Print(text));
+    }
+
+    [Fact]
+    public void ResourceExportedByTheWorldItselfIsNotDescribable()
+    {
+        var text = """
+            (component
+              (type $T (resource (rep i32)))
+              (export "thing" (type $T))
+            )
+            """;
+
+        var e = Assert.Throws<NotSupportedException>(() => Extract(text));
+
+        Assert.Contains("`thing` is a resource exported by the component itself", e.Message);
+    }
 }
