@@ -170,6 +170,8 @@ internal sealed partial class ComponentDecoder
         string name = section.ReadName();
         int dataOffset = section.Offset;
         int length = section.Remaining;
+        if (name == ComponentNames.SectionName && component.Names is null && !component.CustomSections.Exists(c => c.Name == name))
+            component.Names = ComponentNames.TryRead(section.RemainingSpan);
         section.Skip(length);
         component.CustomSections.Add(new ComponentCustomSection(name, dataOffset, length));
     }
