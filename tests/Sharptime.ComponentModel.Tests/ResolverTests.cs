@@ -255,3 +255,12 @@ public sealed class ResolverTests : IDisposable
         Assert.Equal("t.wit:3:3: type `a` refers to itself", Assert.Single(e.Diagnostics).ToString());
     }
 }
+public sealed class ScratchIncludeTests
+{
+    [Fact]
+    public void Scratch()
+    {
+        var text = "package a:b;\nworld v {\n  type t = u32;\n  record r { x: t }\n  import f: func(x: t) -> r;\n}\nworld w {\n  /// docs on include\n  include v with { t as u }\n}\n";
+        System.IO.File.WriteAllText("/tmp/cmx/inc.wit", WitPrinter.Print(TestWit.Single(text)));
+    }
+}
