@@ -38,7 +38,7 @@ internal static class ImplementationLimits
     /// <summary>Defined inside the component: a lifted function, a component, an instance of a nested component.</summary>
     private sealed record Defined : Origin
     {
-        public static readonly Defined Instance = new();
+        public static readonly Defined Item = new();
     }
 
     /// <summary>An instance bundled from items of the root, which keep their own origins.</summary>
@@ -65,20 +65,20 @@ internal static class ImplementationLimits
         {
             steps.Add((alias.Offset, () => Space(alias.Sort)?.Add(alias.Kind == AliasKind.InstanceExport
                 ? Export(instances[(int)alias.Instance], alias.Name!, alias.Offset)
-                : Defined.Instance)));
+                : Defined.Item)));
         }
         foreach (var canon in root.Canons)
         {
-            if (canon.Kind == CanonKind.Lift) steps.Add((canon.Offset, () => funcs.Add(Defined.Instance)));
+            if (canon.Kind == CanonKind.Lift) steps.Add((canon.Offset, () => funcs.Add(Defined.Item)));
         }
-        foreach (var nested in root.Components) steps.Add((nested.Offset, () => components.Add(Defined.Instance)));
+        foreach (var nested in root.Components) steps.Add((nested.Offset, () => components.Add(Defined.Item)));
         foreach (var instance in root.Instances)
         {
             steps.Add((instance.Offset, () =>
             {
                 if (instance.ComponentIndex is not null)
                 {
-                    instances.Add(Defined.Instance);
+                    instances.Add(Defined.Item);
                     return;
                 }
                 var items = new Dictionary<string, (Sort, Origin)>(StringComparer.Ordinal);
@@ -124,9 +124,9 @@ internal static class ImplementationLimits
                 return new Host(export);
             }
             case Bundle bundle:
-                return bundle.Items.TryGetValue(name, out var item) ? item.Origin : Defined.Instance;
+                return bundle.Items.TryGetValue(name, out var item) ? item.Origin : Defined.Item;
             default:
-                return Defined.Instance;
+                return Defined.Item;
         }
     }
 
