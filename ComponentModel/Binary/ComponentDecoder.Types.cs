@@ -23,13 +23,37 @@ internal sealed partial class ComponentDecoder
             case 0x50:
                 if (!allowModule) Invalid("core module types cannot be nested", at);
                 return ReadModuleType(ref reader, spaces, depth);
-            case 0x4E or 0x4F or 0x00 or 0x5F or 0x5E:
-                Malformed("core GC types (rec, sub, struct, array) are not supported", at);
+            case 0x00:
+            {
+                // A non-final `sub` takes a 0x00 prefix here, since a bare 0x50 is a module type (Binary.md).
+                int subAt = reader.Offset;
+                if (reader.ReadByte() != 0x50) Malformed("invalid leading byte after 0x00 for core type: expected 0x50 (sub)", subAt);
+                return ReadCoreSubType(ref reader, isFinal: false, at);
+            }
+            case 0x4F:
+                return ReadCoreSubType(ref reader, isFinal: true, at);
+            case 0x4E or 0x5F or 0x5E:
+                Malformed("core GC types (rec, struct, array) are not supported", at);
                 return null;
             default:
                 Malformed($"invalid leading byte (0x{form:x}) for core type", at);
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A GC <c>sub</c> type after its opcode. Only the subset that needs no GC type system is supported: no declared
+    /// supertypes and a function type, so the type is a function type that is final or not.
+    /// </summary>
+    private static CoreFunctionType ReadCoreSubType(ref WasmReader reader, bool isFinal, int at)
+    {
+        int supertypes = reader.ReadLength();
+        if (supertypes != 0) Malformed("core GC subtypes with supertypes are not supported", at);
+        int compAt = reader.Offset;
+        byte form = reader.ReadByte();
+        if (form is 0x5F or 0x5E) Malformed("core GC types (struct, array) are not supported", compAt);
+        if (form != 0x60) Malformed($"invalid leading byte (0x{form:x}) for core composite type", compAt);
+        return new CoreFunctionType(new FuncType(ReadCoreValTypes(ref reader), ReadCoreValTypes(ref reader)), isFinal);
     }
 
     private static ValType[] ReadCoreValTypes(ref WasmReader reader)
@@ -142,7 +166,7 @@ internal sealed partial class ComponentDecoder
         }
     }
 
-    private static FuncType CoreFuncTypeAt(ref WasmReader reader, IndexSpaces types)
+    private static CoreFunctionType CoreFuncTypeAt(ref WasmReader reader, IndexSpaces types)
     {
         int at = reader.Offset;
         uint index = reader.ReadVarU32();
@@ -152,7 +176,7 @@ internal sealed partial class ComponentDecoder
             Invalid($"core type index {index} is not a function type", at);
             return null;
         }
-        return f.Type;
+        return f;
     }
 
     private static Limits ReadLimits(ref WasmReader reader, out byte flags)
@@ -235,7 +259,7 @@ internal sealed partial class ComponentDecoder
             case 0x41:
             case 0x42:
                 if (depth + 1 > MaxNesting) Invalid("type declarators nested too deeply", at);
-                return ReadDeclarators(ref reader, spaces, depth + 1, isComponent: form == 0x41);
+                return ReadDeclarators(ref reader, spaces, scope.Features, depth + 1, isComponent: form == 0x41);
             case 0x3F:
             {
                 if (scope.Component is null) Invalid("resources can only be defined within a concrete component", at);
@@ -409,10 +433,10 @@ internal sealed partial class ComponentDecoder
     /// A component type (imports allowed) or instance type: declarators validated in a fresh index space whose
     /// parent is the enclosing scope (for outer aliases).
     /// </summary>
-    private static ComponentType ReadDeclarators(ref WasmReader reader, IndexSpaces enclosing, int depth, bool isComponent)
+    private static ComponentType ReadDeclarators(ref WasmReader reader, IndexSpaces enclosing, ComponentFeatures features, int depth, bool isComponent)
     {
         var spaces = new IndexSpaces(enclosing, isComponent: false);
-        var scope = new Scope(spaces, component: null, checkNames: isComponent);
+        var scope = new Scope(spaces, component: null, features, checkNames: isComponent);
         var declared = new List<ResourceType>();
         int count = reader.ReadLength();
         for (int i = 0; i < count; i++)
@@ -435,7 +459,7 @@ internal sealed partial class ComponentDecoder
                 {
                     bool isImport = kind == 0x03;
                     int nameAt = reader.Offset;
-                    string name = ReadNameAttributes(ref reader, out var implements, out _, out _);
+                    string name = ReadNameAttributes(ref reader, scope, out var implements, out _, out _);
                     var type = ReadExternType(ref reader, scope, name, declared);
                     if (type.Sort == Sort.Instance) type = FreshInstance(type);
                     CheckExtern(scope, isImport, name, implements, type, nameAt);

@@ -25,17 +25,22 @@ internal sealed partial class ComponentDecoder
     private const ushort ComponentLayer = 1;
 
     private readonly ReadOnlyMemory<byte> _bytes;
+    private readonly ComponentFeatures _features;
 
-    private ComponentDecoder(ReadOnlyMemory<byte> bytes) => _bytes = bytes;
+    private ComponentDecoder(ReadOnlyMemory<byte> bytes, ComponentFeatures features)
+    {
+        _bytes = bytes;
+        _features = features;
+    }
 
     /// <summary>True when the first 8 bytes are a component preamble (magic, any version, layer 1).</summary>
     public static bool IsComponent(ReadOnlySpan<byte> bytes) =>
         bytes.Length >= 8 && BinaryPrimitives.ReadUInt32LittleEndian(bytes) == Magic
         && BinaryPrimitives.ReadUInt16LittleEndian(bytes[6..]) == ComponentLayer;
 
-    public static ComponentInfo Decode(ReadOnlyMemory<byte> bytes)
+    public static ComponentInfo Decode(ReadOnlyMemory<byte> bytes, ComponentFeatures features = ComponentFeatures.All)
     {
-        var decoder = new ComponentDecoder(bytes);
+        var decoder = new ComponentDecoder(bytes, features);
         var reader = new WasmReader(bytes.Span);
         return decoder.ReadComponent(ref reader, parent: null, depth: 0);
     }
@@ -47,8 +52,11 @@ internal sealed partial class ComponentDecoder
     private static void Invalid(string reason, int offset) => throw new InvalidModuleException(reason, offset);
 
     /// <summary>Per-scope validation state that is not part of the resulting model.</summary>
-    private sealed class Scope(IndexSpaces spaces, ComponentInfo? component, bool checkNames = true)
+    private sealed class Scope(IndexSpaces spaces, ComponentInfo? component, ComponentFeatures features, bool checkNames = true)
     {
+        /// <summary>The optional features enabled for the whole component.</summary>
+        public ComponentFeatures Features { get; } = features;
+
         /// <summary>
         /// Whether imports and exports must only use named types: in components and component types; instance types
         /// and bundled instances are checked where they are imported or exported.
@@ -90,7 +98,7 @@ internal sealed partial class ComponentDecoder
         ReadPreamble(ref reader);
         var spaces = new IndexSpaces(parent, isComponent: true);
         var component = new ComponentInfo(_bytes, spaces, start);
-        var scope = new Scope(spaces, component);
+        var scope = new Scope(spaces, component, _features);
 
         while (!reader.IsAtEnd)
         {
@@ -162,6 +170,8 @@ internal sealed partial class ComponentDecoder
         string name = section.ReadName();
         int dataOffset = section.Offset;
         int length = section.Remaining;
+        if (name == ComponentNames.SectionName && component.Names is null && !component.CustomSections.Exists(c => c.Name == name))
+            component.Names = ComponentNames.TryRead(section.RemainingSpan);
         section.Skip(length);
         component.CustomSections.Add(new ComponentCustomSection(name, dataOffset, length));
     }
@@ -417,11 +427,11 @@ internal sealed partial class ComponentDecoder
             var items = new (string, Sort, uint)[count];
             var exports = new NamedExtern[count];
             // The bundle is its own naming scope for annotated names and uniqueness.
-            var bundle = new Scope(spaces, component: null, checkNames: false);
+            var bundle = new Scope(spaces, component: null, scope.Features, checkNames: false);
             for (int i = 0; i < count; i++)
             {
                 int itemAt = reader.Offset;
-                var name = ReadNameAttributes(ref reader, out var implements, out _, out _);
+                var name = ReadNameAttributes(ref reader, scope, out var implements, out _, out _);
                 var sort = ReadSort(ref reader);
                 uint index = reader.ReadVarU32();
                 var type = Item(scope, sort, index, itemAt);
@@ -628,7 +638,7 @@ internal sealed partial class ComponentDecoder
     }
 
     /// <summary>Reads <c>nameattributes</c>: a name and, in the 0x02 form, its attributes (each kind at most once).</summary>
-    private static string ReadNameAttributes(ref WasmReader reader, out string? implements, out string? versionSuffix, out string? externalId)
+    private static string ReadNameAttributes(ref WasmReader reader, Scope scope, out string? implements, out string? versionSuffix, out string? externalId)
     {
         implements = versionSuffix = externalId = null;
         int at = reader.Offset;
@@ -645,6 +655,8 @@ internal sealed partial class ComponentDecoder
             switch (kind)
             {
                 case 0x00:
+                    if ((scope.Features & ComponentFeatures.Implements) == 0)
+                        Invalid("`implements` attributes are not enabled (the `cm-implements` feature is not active)", attrAt);
                     if (implements is not null) Invalid("duplicate `implements` attribute", attrAt);
                     if (ExternNames.Check(value, out var k, out _) is string e || k != ExternNameKind.Interface)
                         Invalid($"`{value}` must be an interface name", attrAt);
@@ -731,7 +743,7 @@ internal sealed partial class ComponentDecoder
     private void ReadImport(ref WasmReader reader, Scope scope, int depth)
     {
         int at = reader.Offset;
-        string name = ReadNameAttributes(ref reader, out var implements, out var version, out var externalId);
+        string name = ReadNameAttributes(ref reader, scope, out var implements, out var version, out var externalId);
         var type = FreshInstance(ReadExternType(ref reader, scope, name));
         CheckExtern(scope, isImport: true, name, implements, type, at, version);
         Push(scope.Spaces, type);
@@ -760,7 +772,7 @@ internal sealed partial class ComponentDecoder
     private void ReadExport(ref WasmReader reader, Scope scope, int depth)
     {
         int at = reader.Offset;
-        string name = ReadNameAttributes(ref reader, out var implements, out var version, out var externalId);
+        string name = ReadNameAttributes(ref reader, scope, out var implements, out var version, out var externalId);
         int itemAt = reader.Offset;
         var sort = ReadSort(ref reader);
         uint index = reader.ReadVarU32();

@@ -252,6 +252,12 @@ internal sealed class ComponentInfo
     public List<ExternDefinition> Exports { get; } = [];
     public List<ComponentCustomSection> CustomSections { get; } = [];
 
+    /// <summary>
+    /// The names of the first <c>component-name</c> custom section, or null when there is none or it does not decode
+    /// (a bad name section never rejects a component).
+    /// </summary>
+    public ComponentNames? Names { get; set; }
+
     /// <summary>The component's type: its imports and exports. Set once the whole component is validated.</summary>
     public ComponentTypeInfo Type { get; set; } = new([], []);
 }

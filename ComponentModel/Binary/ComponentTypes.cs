@@ -306,15 +306,24 @@ internal abstract class CoreType
 {
 }
 
-internal sealed class CoreFunctionType(FuncType type) : CoreType
+/// <summary>
+/// A core function type. <see cref="IsFinal"/> is false only for a GC <c>sub</c> declaration without <c>final</c>:
+/// such a type is distinct from the plain (final) function type of the same signature, so the two never match.
+/// </summary>
+internal sealed class CoreFunctionType(FuncType type, bool isFinal = true) : CoreType
 {
     public FuncType Type { get; } = type;
+
+    public bool IsFinal { get; } = isFinal;
 }
 
-internal readonly record struct CoreExtern(ExternKind Kind, FuncType? Function, WasmTableType Table, WasmMemoryType Memory, WasmGlobalType Global, bool IsTag)
+/// <summary>The type of a core item; <see cref="NonFinal"/> marks a function of a non-final GC function type.</summary>
+internal readonly record struct CoreExtern(ExternKind Kind, FuncType? Function, WasmTableType Table, WasmMemoryType Memory, WasmGlobalType Global, bool IsTag, bool NonFinal = false)
 {
     public static CoreExtern Func(FuncType t) => new(ExternKind.Func, t, default, default, default, false);
+    public static CoreExtern Func(CoreFunctionType t) => new(ExternKind.Func, t.Type, default, default, default, false, !t.IsFinal);
     public static CoreExtern Tag(FuncType t) => new(ExternKind.Func, t, default, default, default, true);
+    public static CoreExtern Tag(CoreFunctionType t) => new(ExternKind.Func, t.Type, default, default, default, true, !t.IsFinal);
     public static CoreExtern OfTable(WasmTableType t) => new(ExternKind.Table, null, t, default, default, false);
     public static CoreExtern OfMemory(WasmMemoryType t) => new(ExternKind.Memory, null, default, t, default, false);
     public static CoreExtern OfGlobal(WasmGlobalType t) => new(ExternKind.Global, null, default, default, t, false);

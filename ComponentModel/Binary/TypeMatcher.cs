@@ -149,7 +149,8 @@ internal static class TypeMatcher
     /// <summary>Core extern subtyping (import matching of the core spec).</summary>
     public static bool CoreExternMatches(CoreExtern actual, CoreExtern expected)
     {
-        if (actual.Kind != expected.Kind || actual.IsTag != expected.IsTag) return false;
+        // Without declared supertypes (which are not supported) a final and a non-final function type never match.
+        if (actual.Kind != expected.Kind || actual.IsTag != expected.IsTag || actual.NonFinal != expected.NonFinal) return false;
         return expected.Kind switch
         {
             ExternKind.Func => actual.Function!.Equals(expected.Function),

@@ -84,6 +84,15 @@ public static class ComponentWorldExtractor
                 case Sort.Type:
                 {
                     _scope = worldScope;
+                    if (into == world.ExportList && ExportTwin(world, item) is { } twin)
+                    {
+                        // The export of an imported world type under the same name (how WIT world types are encoded):
+                        // one definition, which exported functions refer to as well.
+                        worldScope.TryAdd(Key(item.Type.Type), twin);
+                        break;
+                    }
+                    if (into == world.ExportList && item.Type.Type is ResourceType)
+                        throw new NotSupportedException($"`{item.Name}` is a resource exported by the component itself, which WIT cannot describe: worlds export resources only inside interfaces");
                     var def = TypeDef(item.Name, item.Type.Type);
                     def.OwnerWorld = world;
                     // WIT worlds hold types on the import side only.
@@ -93,6 +102,20 @@ public static class ComponentWorldExtractor
                 default:
                     throw new NotSupportedException($"`{item.Name}` is a {SortName(item.Type.Sort)}, which WIT cannot describe");
             }
+        }
+
+        /// <summary>
+        /// The world type an exported type re-exports under the same name: the imported definition of the same resource,
+        /// or of the type the export renames.
+        /// </summary>
+        private WitTypeDef? ExportTwin(WitWorld world, NamedExtern item)
+        {
+            if (FindWorldType(world, item.Name) is not { } imported) return null;
+            for (object? current = item.Type.Type; current is not null; current = (current as ValueType)?.RenamedFrom)
+            {
+                if (_scope.TryGetValue(Key(current), out var def) && def == imported) return def;
+            }
+            return null;
         }
 
         private static WitTypeDef? FindWorldType(WitWorld world, string name)

@@ -891,8 +891,9 @@ public sealed class WitResolver
                         else if (renames.ContainsKey(w.Name)) Error(w.Pos, $"`{w.Name}` is renamed more than once");
                         else renames[w.Name] = w.As!;
                     }
-                    Merge(included.Imports, model.ImportList, importNames, renames, include, "import", where);
-                    Merge(included.Exports, model.ExportList, exportNames, renames, include, "export", where);
+                    var copies = RenamedTypes(included, renames, model);
+                    Merge(included.Imports, model.ImportList, importNames, renames, copies, include, "import", where);
+                    Merge(included.Exports, model.ExportList, exportNames, renames, copies, include, "export", where);
                 }
             }
             if (!Elaborate(model)) Error(ast.Pos, $"the interfaces of world `{ast.Name}` depend on each other more than {MaxDepth * 4} levels deep");
@@ -973,7 +974,107 @@ public sealed class WitResolver
             }
         }
 
-        private void Merge(IReadOnlyList<WitWorldItem> from, List<WitWorldItem> to, HashSet<string> names, Dictionary<string, string> renames, AstInclude include, string what, string where)
+        /// <summary>
+        /// When <c>include ... with</c> renames types of the included world, the including world gets copies: each
+        /// renamed type under its new name, and every type that refers to a copied one (transitively) with its references
+        /// updated, so the including world's types and functions name only its own definitions. Empty when no type is
+        /// renamed (the included definitions are then shared).
+        /// </summary>
+        private static Dictionary<WitTypeDef, WitTypeDef> RenamedTypes(WitWorld included, Dictionary<string, string> renames, WitWorld into)
+        {
+            var copies = new Dictionary<WitTypeDef, WitTypeDef>();
+            var types = included.Imports.Where(i => i.Kind == WitWorldItemKind.Type).Select(i => i.Type!).ToList();
+            foreach (var def in types)
+            {
+                if (renames.TryGetValue(def.Name, out var name)) copies[def] = new WitTypeDef(name, def.Kind);
+            }
+            if (copies.Count == 0) return copies;
+            // Whatever mentions a copied type is copied too, until nothing changes.
+            for (bool changed = true; changed;)
+            {
+                changed = false;
+                foreach (var def in types)
+                {
+                    if (copies.ContainsKey(def) || !Mentions(def, copies)) continue;
+                    copies[def] = new WitTypeDef(def.Name, def.Kind);
+                    changed = true;
+                }
+            }
+            foreach (var pair in copies)
+            {
+                var (from, to) = (pair.Key, pair.Value);
+                to.OwnerWorld = into;
+                to.Docs = from.Docs;
+                to.Stability = from.Stability;
+                to.HasBody = from.HasBody;
+                to.UsedType = from.UsedType;
+                to.AliasedType = from.AliasedType is null ? null : Substitute(from.AliasedType, copies);
+                to.Fields = from.Fields.Select(f => new WitField(f.Name, Substitute(f.Type, copies), f.Docs)).ToList();
+                to.Cases = from.Cases.Select(c => new WitCase(c.Name, c.Type is null ? null : Substitute(c.Type, copies), c.Docs)).ToList();
+                to.Flags = from.Flags;
+                to.ResourceFunctions = from.ResourceFunctions.Select(f => Substitute(f, f.Name, copies)).ToList();
+            }
+            return copies;
+        }
+
+        private static bool Mentions(WitTypeDef def, Dictionary<WitTypeDef, WitTypeDef> copies) =>
+            (def.AliasedType is not null && Mentions(def.AliasedType, copies))
+            || def.Fields.Any(f => Mentions(f.Type, copies))
+            || def.Cases.Any(c => c.Type is not null && Mentions(c.Type, copies))
+            || def.ResourceFunctions.Any(f => Mentions(f, copies));
+
+        private static bool Mentions(WitFunction f, Dictionary<WitTypeDef, WitTypeDef> copies) =>
+            (f.Resource is not null && copies.ContainsKey(f.Resource))
+            || f.Params.Any(p => Mentions(p.Type, copies))
+            || (f.Result is not null && Mentions(f.Result, copies));
+
+        private static bool Mentions(WitType type, Dictionary<WitTypeDef, WitTypeDef> copies) => type switch
+        {
+            WitNamedType n => copies.ContainsKey(n.Definition),
+            WitHandleType h => copies.ContainsKey(h.Resource),
+            WitListType l => Mentions(l.Element, copies),
+            WitTupleType t => t.Elements.Any(e => Mentions(e, copies)),
+            WitOptionType o => Mentions(o.Some, copies),
+            WitResultType r => (r.Ok is not null && Mentions(r.Ok, copies)) || (r.Error is not null && Mentions(r.Error, copies)),
+            WitMapType m => Mentions(m.Key, copies) || Mentions(m.Value, copies),
+            WitFutureType f => f.Element is not null && Mentions(f.Element, copies),
+            WitStreamType s => s.Element is not null && Mentions(s.Element, copies),
+            _ => false,
+        };
+
+        /// <summary>The type with references to copied definitions replaced by the copies (the same object when none).</summary>
+        private static WitType Substitute(WitType type, Dictionary<WitTypeDef, WitTypeDef> copies)
+        {
+            if (!Mentions(type, copies)) return type;
+            WitType? Opt(WitType? t) => t is null ? null : Substitute(t, copies);
+            return type switch
+            {
+                WitNamedType n => new WitNamedType(copies[n.Definition]),
+                WitHandleType h => new WitHandleType(copies.TryGetValue(h.Resource, out var r) ? r : h.Resource, h.IsBorrow),
+                WitListType l => new WitListType(Substitute(l.Element, copies), l.Length),
+                WitTupleType t => new WitTupleType(t.Elements.Select(e => Substitute(e, copies)).ToList()),
+                WitOptionType o => new WitOptionType(Substitute(o.Some, copies)),
+                WitResultType r => new WitResultType(Opt(r.Ok), Opt(r.Error)),
+                WitMapType m => new WitMapType(Substitute(m.Key, copies), Substitute(m.Value, copies)),
+                WitFutureType f => new WitFutureType(Opt(f.Element)),
+                WitStreamType s => new WitStreamType(Opt(s.Element)),
+                _ => type,
+            };
+        }
+
+        /// <summary>The function named <paramref name="name"/>, with references to copied definitions replaced.</summary>
+        private static WitFunction Substitute(WitFunction f, string name, Dictionary<WitTypeDef, WitTypeDef> copies)
+        {
+            if (name == f.Name && !Mentions(f, copies)) return f;
+            var copy = f.Renamed(name);
+            if (f.Resource is not null && copies.TryGetValue(f.Resource, out var resource)) copy.Resource = resource;
+            copy.Params = f.Params.Select(p => new WitParam(p.Name, Substitute(p.Type, copies))).ToList();
+            copy.Result = f.Result is null ? null : Substitute(f.Result, copies);
+            return copy;
+        }
+
+        private void Merge(IReadOnlyList<WitWorldItem> from, List<WitWorldItem> to, HashSet<string> names, Dictionary<string, string> renames,
+            Dictionary<WitTypeDef, WitTypeDef> copies, AstInclude include, string what, string where)
         {
             foreach (var item in from)
             {
@@ -988,8 +1089,8 @@ public sealed class WitResolver
                 to.Add(new WitWorldItem(name, item.Kind)
                 {
                     Interface = item.Interface,
-                    Function = item.Function is not null && name != item.Name ? item.Function.Renamed(name) : item.Function,
-                    Type = item.Type,
+                    Function = item.Function is null ? null : Substitute(item.Function, name, copies),
+                    Type = item.Type is not null && copies.TryGetValue(item.Type, out var copy) ? copy : item.Type,
                     Docs = item.Docs,
                     Stability = item.Stability,
                 });

@@ -162,6 +162,54 @@ public sealed class ResolverTests : IDisposable
     }
 
     [Fact]
+    public void IncludeWithRenamedTypePrintsTheNewNameEverywhere()
+    {
+        var package = TestWit.Single("""
+            package a:b;
+            world v {
+              type t = u32;
+              record r { x: t }
+              import f: func(x: t) -> r;
+            }
+            world w {
+              include v with { t as u }
+            }
+            """);
+
+        Assert.EndsWith("""
+            world w {
+              type u = u32;
+
+              record r {
+                x: u,
+              }
+
+              import f: func(x: u) -> r;
+            }
+
+            """.ReplaceLineEndings("\n"), WitPrinter.Print(package));
+    }
+
+    [Fact]
+    public void IncludeWithRenamedTypeLeavesTheIncludedWorldAlone()
+    {
+        var package = TestWit.Single("package a:b;\nworld v { type t = u32; import f: func(x: t); }\nworld w { include v with { t as u } }");
+
+        Assert.Equal("t", package.FindWorld("v")!.Imports[0].Type!.Name);
+        Assert.Equal("t", package.FindWorld("v")!.Imports[1].Function!.Params[0].Type.ToString());
+    }
+
+    [Fact]
+    public void IncludeWithRenamedResourceMovesItsFunctions()
+    {
+        var world = TestWit.Single("package a:b;\nworld v { resource t { constructor(); get: func() -> u32; } }\nworld w { include v with { t as u } }").FindWorld("w")!;
+
+        var resource = Assert.Single(world.Imports).Type!;
+        Assert.Equal("u", resource.Name);
+        Assert.All(resource.ResourceFunctions, f => Assert.Same(resource, f.Resource));
+    }
+
+    [Fact]
     public void TypeDefinitionFollowsUsesAndAliases()
     {
         var package = TestWit.Single("package a:b;\ninterface x { resource r; }\ninterface y { use x.{r}; type q = r; f: func(a: borrow<q>); }");

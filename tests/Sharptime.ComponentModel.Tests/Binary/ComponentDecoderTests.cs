@@ -125,6 +125,64 @@ public sealed class CoreSectionTests
         Check.Invalid(CB.Component(CB.Items(3, CB.Raw([0x50, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, .. new Enc().U32(70000).ToArray()]))), "memory size");
 
     [Fact]
+    public void ImplementsAttributeIsInvalidWhenTheFeatureIsOff()
+    {
+        // An import named "a" with attributes (0x02): one `implements` attribute naming "a:b/c"; an empty instance type.
+        var bytes = CB.Component(
+            CB.Items(7, CB.InstanceType()),
+            CB.Items(10, CB.Raw([0x02, 0x01, (byte)'a', 0x01, 0x00, 0x05, .. "a:b/c"u8, 0x05, 0x00])));
+        Check.Valid(bytes);
+        var e = Assert.Throws<InvalidModuleException>(() => ComponentFrontEnd.DecodeAndValidate(bytes, ComponentFeatures.None));
+        Assert.Contains("`cm-implements` feature is not active", e.Reason);
+    }
+
+    [Fact]
+    public void NonFinalSubFunctionTypeDecodes()
+    {
+        var info = Check.Valid(CB.Component(CB.Items(3, CB.Raw(0x00, 0x50, 0x00, 0x60, 0x00, 0x00))));
+        var type = Assert.IsType<CoreFunctionType>(Assert.Single(info.Spaces.CoreTypes));
+        Assert.False(type.IsFinal);
+    }
+
+    [Fact]
+    public void FinalSubFunctionTypeIsAPlainFunctionType()
+    {
+        var info = Check.Valid(CB.Component(CB.Items(3, CB.Raw(0x4F, 0x00, 0x60, 0x01, CB.I32, 0x00))));
+        var type = Assert.IsType<CoreFunctionType>(Assert.Single(info.Spaces.CoreTypes));
+        Assert.True(type.IsFinal);
+        Assert.Equal(new FuncType([ValType.I32], []), type.Type);
+    }
+
+    [Fact]
+    public void SubTypeWithSupertypesIsUnsupported() =>
+        Check.Malformed(CB.Component(CB.Items(3, CB.Raw(0x60, 0x00, 0x00), CB.Raw(0x00, 0x50, 0x01, 0x00, 0x60, 0x00, 0x00))), "supertypes are not supported");
+
+    [Fact]
+    public void GcStructTypeIsUnsupported() =>
+        Check.Malformed(CB.Component(CB.Items(3, CB.Raw(0x5F, 0x00))), "not supported");
+
+    /// <summary>
+    /// A nested component importing a core module whose export "f" has the core type <paramref name="declared"/>
+    /// (declared inside the module type), instantiated with a real module exporting <c>f: [] -> []</c>.
+    /// </summary>
+    private static byte[] ModuleArgumentWithExportType(params byte[] declared) => CB.Component(
+        CB.Items(3, CB.Raw([0x50, 0x02, 0x01, .. declared, 0x03, 0x01, (byte)'f', 0x00, 0x00])),
+        CB.NestedComponent(CB.Component(
+            CB.Items(6, CB.Raw(0x00, 0x10, 0x02, 0x01, 0x00)),
+            CB.Items(10, CB.Import("m", 0x00, 0x11, 0x00)))),
+        CB.CoreModuleSection(CB.CoreModule([("f", [], [])])),
+        // Instantiate component 0 with "m" = core module 0 (the core module sort is the two bytes 0x00 0x11).
+        CB.Items(5, CB.Raw(0x00, 0x00, 0x01, 0x01, (byte)'m', 0x00, 0x11, 0x00)));
+
+    [Fact]
+    public void FinalFunctionTypeInAModuleTypeMatchesAModuleFunction() =>
+        Check.Valid(ModuleArgumentWithExportType(0x60, 0x00, 0x00));
+
+    [Fact]
+    public void NonFinalFunctionTypeInAModuleTypeDoesNotMatchAModuleFunction() =>
+        Check.Invalid(ModuleArgumentWithExportType(0x00, 0x50, 0x00, 0x60, 0x00, 0x00), "type mismatch");
+
+    [Fact]
     public void NestedCoreModuleTypesAreInvalid() =>
         Check.Invalid(CB.Component(CB.Items(3, CB.Raw(0x50, 0x01, 0x01, 0x50, 0x00))), "cannot be nested");
 }

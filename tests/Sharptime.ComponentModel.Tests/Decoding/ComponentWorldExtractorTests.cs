@@ -254,4 +254,98 @@ public sealed class ComponentWorldExtractorTests
         Assert.Contains("  export a:b/api;\n", printed);
         Assert.Equal(WitPrinter.Print(Extract(text).Packages), WitPrinter.Print(WitResolver.ResolveText(printed).Packages));
     }
+
+    [Fact]
+    public void ExportedInterfaceDefiningItsOwnResourceKeepsItsFunctions()
+    {
+        // The shape wit-component produces: the resource and its lifted constructor are passed through a nested
+        // component, whose exports give both the interface's names.
+        var text = """
+            (component
+              (type $T (resource (rep i32)))
+              (core module $m
+                (func (export "ctor") (param i32) (result i32) unreachable)
+                (func (export "get") (param i32) (result i32) unreachable))
+              (core instance $i (instantiate $m))
+              (type $own (own $T))
+              (type $borrow (borrow $T))
+              (func $ctor (param "x" u32) (result $own) (canon lift (core func $i "ctor")))
+              (func $get (param "self" $borrow) (result u32) (canon lift (core func $i "get")))
+              (component $shim
+                (import "import-type-thing" (type $t (sub resource)))
+                (type $town (own $t))
+                (type $tborrow (borrow $t))
+                (import "import-constructor-thing" (func $c (param "x" u32) (result $town)))
+                (import "import-method-thing-get" (func $g (param "self" $tborrow) (result u32)))
+                (export $et "thing" (type $t))
+                (type $eown (own $et))
+                (type $eborrow (borrow $et))
+                (export "[constructor]thing" (func $c) (func (param "x" u32) (result $eown)))
+                (export "[method]thing.get" (func $g) (func (param "self" $eborrow) (result u32))))
+              (instance $inst (instantiate $shim
+                (with "import-type-thing" (type $T))
+                (with "import-constructor-thing" (func $ctor))
+                (with "import-method-thing-get" (func $get))))
+              (export "a:b/c" (instance $inst))
+            )
+            """;
+
+        Assert.EndsWith("""
+            package a:b {
+
+              interface c {
+                resource thing {
+                  constructor(x: u32);
+                  get: func() -> u32;
+                }
+              }
+            }
+
+            """.ReplaceLineEndings("\n"), Print(text));
+    }
+
+    [Fact]
+    public void ExportedWorldTypeIsTheDefinitionItsImportGives()
+    {
+        // WIT world types are encoded as an import and an export of the same name; the export is not a second type.
+        var text = """
+            (component
+              (type $rt (record (field "x" u32)))
+              (import "r" (type $r (eq $rt)))
+              (core module $m (func (export "f") (result i32) unreachable) (memory (export "mem") 1))
+              (core instance $i (instantiate $m))
+              (func $f (result $r) (canon lift (core func $i "f") (memory $i "mem")))
+              (export $er "r" (type $r))
+              (export "f" (func $f) (func (result $er)))
+            )
+            """;
+
+        Assert.Equal("""
+            package root:component;
+
+            world root {
+              record r {
+                x: u32,
+              }
+
+              export f: func() -> r;
+            }
+
+            """.ReplaceLineEndings("\n"), Print(text));
+    }
+
+    [Fact]
+    public void ResourceExportedByTheWorldItselfIsNotDescribable()
+    {
+        var text = """
+            (component
+              (type $T (resource (rep i32)))
+              (export "thing" (type $T))
+            )
+            """;
+
+        var e = Assert.Throws<NotSupportedException>(() => Extract(text));
+
+        Assert.Contains("`thing` is a resource exported by the component itself", e.Message);
+    }
 }
