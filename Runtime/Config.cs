@@ -20,5 +20,35 @@ public sealed class Config
         }
     }
 
+    /// <summary>
+    /// How compiled code is announced to native profilers. Defaults to <see cref="ProfilingStrategy.PerfMap"/> when
+    /// the environment variable <c>SHARPTIME_PROFILE</c> is <c>perfmap</c> when the config is created, else
+    /// <see cref="ProfilingStrategy.None"/>.
+    /// </summary>
+    public ProfilingStrategy ProfilingStrategy { get; set; } = ProfilingStrategyFromEnvironment();
+
+    /// <summary>
+    /// Whether loaded code is described to native debuggers through the GDB JIT interface (an in-memory ELF object
+    /// per module with function names and unwind tables), so <c>gdb</c> shows wasm functions in <c>bt</c>. Costs
+    /// a few kilobytes and a debugger notification per loaded module. Linux only. Defaults to true when the
+    /// environment variable <c>SHARPTIME_DEBUG_INFO</c> is <c>1</c> or <c>true</c> when the config is created.
+    /// </summary>
+    public bool DebugInfo { get; set; } = DebugInfoFromEnvironment();
+
+    /// <summary>Environment variable that turns on <see cref="ProfilingStrategy"/> by default (value <c>perfmap</c>).</summary>
+    internal const string ProfileVariable = "SHARPTIME_PROFILE";
+
+    /// <summary>Environment variable that turns on <see cref="DebugInfo"/> by default (value <c>1</c> or <c>true</c>).</summary>
+    internal const string DebugInfoVariable = "SHARPTIME_DEBUG_INFO";
+
+    internal static ProfilingStrategy ProfilingStrategyFromEnvironment() =>
+        string.Equals(Environment.GetEnvironmentVariable(ProfileVariable), "perfmap", StringComparison.OrdinalIgnoreCase)
+            ? ProfilingStrategy.PerfMap
+            : ProfilingStrategy.None;
+
+    internal static bool DebugInfoFromEnvironment() =>
+        Environment.GetEnvironmentVariable(DebugInfoVariable) is { } v
+            && (v == "1" || string.Equals(v, "true", StringComparison.OrdinalIgnoreCase));
+
     internal Config Clone() => (Config)MemberwiseClone();
 }

@@ -68,7 +68,8 @@ public sealed class Module
     {
         if (Layout.DefinedFunctionCount == 0) return null;
         var compiled = ModuleCompiler.Compile(Info, Layout);
-        return new CompiledCode(compiled, new CodeMemory(compiled.Code));
+        var image = Vm.Debugging.InterimCodeImageInfo.ForModule(compiled, Info, Name, Engine.Config);
+        return new CompiledCode(compiled, new CodeMemory(compiled.Code, image));
     }
 
     internal static string TypeText(WasmTableType t) =>
