@@ -16,7 +16,10 @@ internal static class PerfMap
     public static string PathForThisProcess => System.IO.Path.Combine("/tmp", $"perf-{Environment.ProcessId}.map");
 
     /// <summary>Appends one line per symbol of the text mapped at <paramref name="text"/>.</summary>
-    public static void Append(nint text, ReadOnlySpan<CodeSymbol> symbols)
+    public static void Append(nint text, ReadOnlySpan<CodeSymbol> symbols) => Append(PathForThisProcess, text, symbols);
+
+    /// <summary>Appends to <paramref name="path"/> instead (tests).</summary>
+    internal static void Append(string path, nint text, ReadOnlySpan<CodeSymbol> symbols)
     {
         var lines = new StringBuilder();
         foreach (var s in symbols)
@@ -28,7 +31,7 @@ internal static class PerfMap
         var bytes = Encoding.UTF8.GetBytes(lines.ToString());
         lock (s_lock)
         {
-            using var file = new FileStream(PathForThisProcess, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
             file.Write(bytes);
         }
     }
