@@ -219,8 +219,9 @@ internal sealed class UnwindTable
         {
             if (augmentation[0] != (byte)'z') throw Malformed(at, $"CIE augmentation \"{System.Text.Encoding.ASCII.GetString(augmentation)}\" is not supported");
             cie.HasAugmentationData = true;
-            int dataLength = (int)r.Uleb();
-            int dataEnd = r.Position + dataLength;
+            uint dataLength = r.Uleb();
+            if (dataLength > (uint)(r.End - r.Position)) throw Malformed(at, "CIE augmentation data runs past the entry");
+            int dataEnd = r.Position + (int)dataLength;
             for (int i = 1; i < augmentation.Length; i++)
             {
                 switch ((char)augmentation[i])
