@@ -25,7 +25,17 @@ public sealed class Config
     /// the environment variable <c>SHARPTIME_PROFILE</c> is <c>perfmap</c> when the config is created, else
     /// <see cref="ProfilingStrategy.None"/>.
     /// </summary>
-    public ProfilingStrategy ProfilingStrategy { get; set; } = ProfilingStrategyFromEnvironment();
+    public ProfilingStrategy ProfilingStrategy
+    {
+        get => _profilingStrategy;
+        set
+        {
+            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "unknown profiling strategy");
+            _profilingStrategy = value;
+        }
+    }
+
+    private ProfilingStrategy _profilingStrategy = ParseProfilingStrategy(Environment.GetEnvironmentVariable(ProfileVariable));
 
     /// <summary>
     /// Whether loaded code is described to native debuggers through the GDB JIT interface (an in-memory ELF object
@@ -33,7 +43,7 @@ public sealed class Config
     /// a few kilobytes and a debugger notification per loaded module. Linux only. Defaults to true when the
     /// environment variable <c>SHARPTIME_DEBUG_INFO</c> is <c>1</c> or <c>true</c> when the config is created.
     /// </summary>
-    public bool DebugInfo { get; set; } = DebugInfoFromEnvironment();
+    public bool DebugInfo { get; set; } = ParseDebugInfo(Environment.GetEnvironmentVariable(DebugInfoVariable));
 
     /// <summary>Environment variable that turns on <see cref="ProfilingStrategy"/> by default (value <c>perfmap</c>).</summary>
     internal const string ProfileVariable = "SHARPTIME_PROFILE";
@@ -41,14 +51,13 @@ public sealed class Config
     /// <summary>Environment variable that turns on <see cref="DebugInfo"/> by default (value <c>1</c> or <c>true</c>).</summary>
     internal const string DebugInfoVariable = "SHARPTIME_DEBUG_INFO";
 
-    internal static ProfilingStrategy ProfilingStrategyFromEnvironment() =>
-        string.Equals(Environment.GetEnvironmentVariable(ProfileVariable), "perfmap", StringComparison.OrdinalIgnoreCase)
-            ? ProfilingStrategy.PerfMap
-            : ProfilingStrategy.None;
+    /// <summary>The default <see cref="ProfilingStrategy"/> for a value of <see cref="ProfileVariable"/> (null when unset).</summary>
+    internal static ProfilingStrategy ParseProfilingStrategy(string? value) =>
+        string.Equals(value?.Trim(), "perfmap", StringComparison.OrdinalIgnoreCase) ? ProfilingStrategy.PerfMap : ProfilingStrategy.None;
 
-    internal static bool DebugInfoFromEnvironment() =>
-        Environment.GetEnvironmentVariable(DebugInfoVariable) is { } v
-            && (v == "1" || string.Equals(v, "true", StringComparison.OrdinalIgnoreCase));
+    /// <summary>The default <see cref="DebugInfo"/> for a value of <see cref="DebugInfoVariable"/> (null when unset).</summary>
+    internal static bool ParseDebugInfo(string? value) =>
+        value?.Trim() is "1" || string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     internal Config Clone() => (Config)MemberwiseClone();
 }
