@@ -52,7 +52,9 @@ public sealed partial class GdbBacktraceTests : IDisposable
             "-ex", $"break '{function}'",
             "-ex", "run",
             "-ex", "bt 12",
-            "-ex", "kill",
+            // Let the program finish normally so it removes the hook library it wrote to the temp folder.
+            "-ex", "delete",
+            "-ex", "continue",
             "--args", dotnet, cli, "run", "--invoke", "outer", module, "5"])
         {
             start.ArgumentList.Add(argument);
