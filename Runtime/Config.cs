@@ -32,5 +32,44 @@ public sealed class Config
     /// </summary>
     public bool GenerateAddressMap { get; set; } = true;
 
+    /// <summary>
+    /// How compiled code is announced to native profilers. Defaults to <see cref="ProfilingStrategy.PerfMap"/> when
+    /// the environment variable <c>SHARPTIME_PROFILE</c> is <c>perfmap</c> when the config is created, else
+    /// <see cref="ProfilingStrategy.None"/>.
+    /// </summary>
+    public ProfilingStrategy ProfilingStrategy
+    {
+        get => _profilingStrategy;
+        set
+        {
+            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "unknown profiling strategy");
+            _profilingStrategy = value;
+        }
+    }
+
+    private ProfilingStrategy _profilingStrategy = ParseProfilingStrategy(Environment.GetEnvironmentVariable(ProfileVariable));
+
+    /// <summary>
+    /// Whether loaded code is described to native debuggers through the GDB JIT interface (an in-memory ELF object
+    /// per module with function names and unwind tables), so <c>gdb</c> shows wasm functions in <c>bt</c>. Costs
+    /// a few kilobytes and a debugger notification per loaded module. Linux only. Defaults to true when the
+    /// environment variable <c>SHARPTIME_DEBUG_INFO</c> is <c>1</c> or <c>true</c> when the config is created.
+    /// </summary>
+    public bool DebugInfo { get; set; } = ParseDebugInfo(Environment.GetEnvironmentVariable(DebugInfoVariable));
+
+    /// <summary>Environment variable that turns on <see cref="ProfilingStrategy"/> by default (value <c>perfmap</c>).</summary>
+    internal const string ProfileVariable = "SHARPTIME_PROFILE";
+
+    /// <summary>Environment variable that turns on <see cref="DebugInfo"/> by default (value <c>1</c> or <c>true</c>).</summary>
+    internal const string DebugInfoVariable = "SHARPTIME_DEBUG_INFO";
+
+    /// <summary>The default <see cref="ProfilingStrategy"/> for a value of <see cref="ProfileVariable"/> (null when unset).</summary>
+    internal static ProfilingStrategy ParseProfilingStrategy(string? value) =>
+        string.Equals(value?.Trim(), "perfmap", StringComparison.OrdinalIgnoreCase) ? ProfilingStrategy.PerfMap : ProfilingStrategy.None;
+
+    /// <summary>The default <see cref="DebugInfo"/> for a value of <see cref="DebugInfoVariable"/> (null when unset).</summary>
+    internal static bool ParseDebugInfo(string? value) =>
+        value?.Trim() is "1" || string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+
     internal Config Clone() => (Config)MemberwiseClone();
 }

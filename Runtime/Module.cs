@@ -68,7 +68,8 @@ public sealed class Module
     {
         if (Layout.DefinedFunctionCount == 0) return null;
         var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config.GenerateAddressMap);
-        var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code), Info, Name);
+        var image = Vm.Debugging.InterimCodeImageInfo.ForModule(compiled, Info, Name, Engine.Config);
+        var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code, image), Info, Name);
         CodeRegistry.Register(loaded);
         return loaded;
     }
