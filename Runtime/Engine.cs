@@ -53,8 +53,8 @@ public sealed class Engine : IDisposable
         {
             if (!_exitTrampolines.TryGetValue(id, out var code))
             {
-                var bytes = Compiler.X64.X64Trampolines.EmitExitTrampoline(TypeOf(id));
-                code = new CodeMemory(bytes, Vm.Debugging.InterimCodeImageInfo.ForExitTrampoline(bytes, $"sharptime!exit_trampoline[type{id}]", Config));
+                var (bytes, unwind) = Compiler.X64.X64Trampolines.EmitExitTrampoline(TypeOf(id));
+                code = new CodeMemory(bytes, Vm.Debugging.CodeImageDescription.ForExitTrampoline(bytes, unwind, $"sharptime!exit_trampoline[type{id}]", Config));
                 _exitTrampolines.Add(id, code);
             }
             return code.Address;

@@ -68,7 +68,7 @@ public sealed class Module
     {
         if (Layout.DefinedFunctionCount == 0) return null;
         var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config.GenerateAddressMap);
-        var image = Vm.Debugging.InterimCodeImageInfo.ForModule(compiled, Info, Name, Engine.Config);
+        var image = Vm.Debugging.CodeImageDescription.ForModule(compiled, Info, Name, Engine.Config);
         var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code, image), Info, Name);
         CodeRegistry.Register(loaded);
         return loaded;

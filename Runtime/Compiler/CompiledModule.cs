@@ -1,3 +1,5 @@
+using Sharptime.Vm.Unwind;
+
 namespace Sharptime.Compiler;
 
 /// <summary>What compiling a module produces: one position-independent text section and where things are in it.</summary>
@@ -17,6 +19,15 @@ internal sealed class CompiledModule
 
     /// <summary>Where the array-call entry trampolines end (they are laid out together after the functions).</summary>
     public required int EntryTrampolinesEnd { get; init; }
+
+    /// <summary>Where the per-trap-code raise entries start (they follow the entry trampolines).</summary>
+    public required int RaiseEntriesOffset { get; init; }
+
+    /// <summary>Where the raise stub starts; it runs to the end of the text.</summary>
+    public required int RaiseStubOffset { get; init; }
+
+    /// <summary>How to unwind each function, trampoline and stub, sorted by start: the source of <c>.eh_frame</c>.</summary>
+    public required FunctionUnwind[] Unwind { get; init; }
 
     /// <summary>Code offset → wasm module offset; empty when address maps are off.</summary>
     public required AddressMap AddressMap { get; init; }

@@ -31,16 +31,19 @@ internal static unsafe class BacktraceCollector
     public static WasmBacktrace FromExit(nint exitFp) =>
         exitFp == 0 ? WasmBacktrace.Empty : Walk(*(nint*)(exitFp + 8), *(nint*)exitFp);
 
-    private static WasmBacktrace Walk(nint pc, nint fp)
+    private static WasmBacktrace Walk(nint startPc, nint startFp)
     {
         var first = t_first ??= new RawFrame[KeepFirst];
         var last = t_last ??= new RawFrame[KeepLast];
         int count = 0;
+        nuint pc = (nuint)startPc, fp = (nuint)startFp;
+        // Only the rbp-based rules of our frames are used; a segment's sp is only known to be at or below its fp.
+        nuint sp = fp;
         while (pc != 0 && fp != 0 && count < MaxWalk)
         {
-            var code = CodeRegistry.Lookup(pc);
+            var code = CodeRegistry.Lookup((nint)pc);
             if (code is null) break;
-            int offset = (int)(pc - code.Start);
+            int offset = (int)(pc - (nuint)code.Start);
             // pc is a return address (of a call, or of a trap stub's call): the instruction before it is the one running.
             int defined = code.Compiled.FunctionAt(offset - 1);
             if (defined >= 0)
@@ -49,20 +52,17 @@ internal static unsafe class BacktraceCollector
                 if (count < KeepFirst) first[count] = frame;
                 else last[(count - KeepFirst) % KeepLast] = frame;
                 count++;
-                nint callerFp = *(nint*)fp;
-                // Frames live at increasing addresses towards the entry; anything else is not a frame chain.
-                if (callerFp <= fp) break;
-                pc = *(nint*)(fp + 8);
-                fp = callerFp;
+                if (code.Memory.UnwindTable is not { } table || !table.TryStep(ref pc, ref sp, ref fp)) break;
                 continue;
             }
             // Outside any function: the return address is in the entry trampoline and fp is its frame. The host
             // frames below it were entered from wasm through the exit whose frame the entry record saved.
             if (!code.Compiled.IsEntryTrampoline(offset - 1)) break;
-            nint exitFp = *(nint*)(fp - X64Trampolines.RecordFromRbp + X64Trampolines.RecordPrevExitFp);
+            nuint exitFp = *(nuint*)(fp - X64Trampolines.RecordFromRbp + X64Trampolines.RecordPrevExitFp);
             if (exitFp == 0) break;
-            pc = *(nint*)(exitFp + 8);
-            fp = *(nint*)exitFp;
+            pc = *(nuint*)(exitFp + 8);
+            fp = *(nuint*)exitFp;
+            sp = exitFp + 16;
         }
         return Symbolicate(first, last, count);
     }

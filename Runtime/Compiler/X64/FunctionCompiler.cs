@@ -60,10 +60,11 @@ internal sealed partial class FunctionCompiler
     internal enum OperatorKind : byte { Function, Block, Loop, If }
 
     /// <summary>Compiles defined function <paramref name="definedIndex"/> at the current assembler position.</summary>
-    /// <returns>The label of the 4-byte frame-size immediate to patch, and the frame size.</returns>
-    public (int frameSizeField, int frameSize) Compile(X64Emitter a, int definedIndex)
+    /// <returns>The offset of the 4-byte frame-size immediate to patch, the frame size, and where the epilogue's <c>pop rbp</c> ends (from the function start).</returns>
+    public (int frameSizeField, int frameSize, int popEnd) Compile(X64Emitter a, int definedIndex)
     {
         _a = a;
+        int start = a.Position;
         uint funcIndex = (uint)(_info.ImportedFunctionCount + definedIndex);
         _type = _info.FunctionType(funcIndex);
         _paramCount = _type.Params.Length;
@@ -117,12 +118,13 @@ internal sealed partial class FunctionCompiler
         a.Bind(_epilogue);
         a.mov(rsp, rbp);
         a.pop(rbp);
+        int popEnd = a.Position - start;
         a.ret();
         EmitTrapStubs();
 
         int frame = _slotBase + 8 * _maxDepth + 8 * _maxOutgoing;
         frame = (frame + 15) & ~15;
-        return (frameSizeField, frame);
+        return (frameSizeField, frame, popEnd);
     }
 
     private void ZeroDeclaredLocals()

@@ -1,6 +1,7 @@
 using Iced.Intel;
 using Sharptime.Format;
 using Sharptime.Vm;
+using Sharptime.Vm.Unwind;
 using static Iced.Intel.AssemblerRegisters;
 using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
@@ -78,31 +79,43 @@ internal sealed class ModuleCompilerX64
         int n = _info.FunctionBodies.Count;
         var frameSizeFields = new (int at, int frame)[n];
         var functionEnds = new int[n];
+        var unwind = new List<FunctionUnwind>(2 * n + 2);
         var compiler = new FunctionCompiler(this, _info, _layout);
         for (int i = 0; i < n; i++)
         {
             _a.Align(FunctionAlignment);
             _a.Bind(_functionLabels[i]);
-            frameSizeFields[i] = compiler.Compile(_a, i);
+            int start = _a.Position;
+            var (frameSizeField, frameSize, popEnd) = compiler.Compile(_a, i);
+            frameSizeFields[i] = (frameSizeField, frameSize);
             functionEnds[i] = _a.Position;
+            unwind.Add(FunctionUnwind.RbpFrame(start, _a.Position - start, popEnd));
         }
         var entries = new int[n];
         for (int i = 0; i < n; i++)
         {
             _a.Align(FunctionAlignment);
             entries[i] = _a.Position;
-            X64Trampolines.EmitArrayEntry(_a, _info.FunctionType((uint)(_info.ImportedFunctionCount + i)), _functionLabels[i]);
+            int popEnd = X64Trampolines.EmitArrayEntry(_a, _info.FunctionType((uint)(_info.ImportedFunctionCount + i)), _functionLabels[i]);
+            unwind.Add(FunctionUnwind.RbpFrame(entries[i], _a.Position - entries[i], popEnd,
+                (5, UnwindRegister.Rbx), (7, UnwindRegister.R12), (9, UnwindRegister.R13), (11, UnwindRegister.R14), (13, UnwindRegister.R15)));
         }
         int entryTrampolinesEnd = _a.Position;
         _a.Align(FunctionAlignment);
+        // Raise entries run with a trap stub's return address on top: the CIE's initial rule (CFA = rsp + 8).
+        int raiseEntries = _a.Position;
         foreach (var (trap, label) in _raiseEntries)
         {
             _a.Bind(label);
             _a.mov(eax, (int)trap);
             _a.jmp(_raise);
         }
+        if (_a.Position > raiseEntries) unwind.Add(new FunctionUnwind(raiseEntries, _a.Position - raiseEntries, []));
         _a.Bind(_raise);
+        int raiseStub = _a.Position;
         X64Trampolines.EmitRaise(_a);
+        // Only the raise stub's first instruction (pop rcx) runs on a frame a table can describe; then it switches stacks.
+        unwind.Add(new FunctionUnwind(raiseStub, 1, []));
 
         foreach (var (at, frame) in frameSizeFields) _a.PatchInt32(at, frame);
         var code = _a.Finish();
@@ -115,6 +128,9 @@ internal sealed class ModuleCompilerX64
             FunctionEnds = functionEnds,
             ArrayEntryOffsets = entries,
             EntryTrampolinesEnd = entryTrampolinesEnd,
+            RaiseEntriesOffset = raiseEntries,
+            RaiseStubOffset = raiseStub,
+            Unwind = [.. unwind],
             AddressMap = new AddressMap(_mapCode.ToArray(), _mapWasm.ToArray()),
             TrapTable = new TrapTable(_trapOffsets.ToArray(), [.. _trapCodes]),
         };

@@ -1,6 +1,7 @@
 using Iced.Intel;
 using Sharptime.Format;
 using Sharptime.Vm;
+using Sharptime.Vm.Unwind;
 using static Iced.Intel.AssemblerRegisters;
 using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
@@ -25,8 +26,10 @@ internal static class X64Trampolines
     /// registers, links an entry record into the store context, copies arguments, calls <paramref name="target"/>,
     /// copies results back. Returns 0, or 1 when a trap unwound to here.
     /// </summary>
-    public static void EmitArrayEntry(X64Emitter a, FuncType type, CodeLabel target)
+    /// <returns>Where the epilogue's <c>pop rbp</c> ends, from the trampoline's start.</returns>
+    public static int EmitArrayEntry(X64Emitter a, FuncType type, CodeLabel target)
     {
+        int start = a.Position;
         var trapReturn = a.CreateLabel();
         var exit = a.CreateLabel();
         a.push(rbp);
@@ -86,7 +89,9 @@ internal static class X64Trampolines
         a.pop(r12);
         a.pop(rbx);
         a.pop(rbp);
+        int popEnd = a.Position - start;
         a.ret();
+        return popEnd;
     }
 
     /// <summary>
@@ -119,7 +124,7 @@ internal static class X64Trampolines
     /// A wasm-convention function that calls a host function: copies the wasm arguments into a ValRaw array,
     /// calls the dispatcher named in the host context (r14), copies results back, or raises a host-exception trap.
     /// </summary>
-    public static byte[] EmitExitTrampoline(FuncType type)
+    public static (byte[] Code, FunctionUnwind Unwind) EmitExitTrampoline(FuncType type)
     {
         var a = new X64Emitter();
         var fail = a.CreateLabel();
@@ -155,6 +160,7 @@ internal static class X64Trampolines
         }
         a.mov(rsp, rbp);
         a.pop(rbp);
+        int popEnd = a.Position;
         a.ret();
         a.Bind(fail);
         a.mov(eax, TrapCodes.HostException);
@@ -162,6 +168,7 @@ internal static class X64Trampolines
         a.Bind(raise);
         EmitRaise(a);
 
-        return a.Finish();
+        var code = a.Finish();
+        return (code, FunctionUnwind.RbpFrame(0, code.Length, popEnd));
     }
 }

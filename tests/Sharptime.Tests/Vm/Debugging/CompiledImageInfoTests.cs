@@ -2,7 +2,7 @@ using Sharptime.Vm.Unwind;
 
 namespace Sharptime.Tests.Vm.Debugging;
 
-/// <summary>The interim description of compiled modules matches what the compiler emits today.</summary>
+/// <summary>The symbols and unwind tables of compiled modules describe what the compiler emitted.</summary>
 public sealed class CompiledImageInfoTests
 {
     private static readonly Engine Engine = new();
@@ -19,7 +19,7 @@ public sealed class CompiledImageInfoTests
     {
         var compiled = Module.FromText(Engine, Calc).Compiled!;
         var table = compiled.Memory.UnwindTable!;
-        foreach (int offset in compiled.Module.FunctionOffsets.Concat(compiled.Module.ArrayEntryOffsets))
+        foreach (int offset in compiled.Compiled.FunctionOffsets.Concat(compiled.Compiled.ArrayEntryOffsets))
         {
             nint start = compiled.Memory.Address + offset;
             Assert.True(table.TryFindFunction((nuint)start, out int index), $"no FDE at offset {offset}");
@@ -35,8 +35,8 @@ public sealed class CompiledImageInfoTests
     public void TrapStubsAfterTheEpilogueUnwindThroughTheFramePointer()
     {
         var compiled = Module.FromText(Engine, Calc).Compiled!;
-        var code = compiled.Module.Code;
-        int inner = compiled.Module.FunctionOffsets[0], end = compiled.Module.FunctionOffsets[1];
+        var code = compiled.Compiled.Code;
+        int inner = compiled.Compiled.FunctionOffsets[0], end = compiled.Compiled.FunctionOffsets[1];
         int ret = code.AsSpan(inner, end - inner).LastIndexOf(Epilogue) + inner + 4;
         Assert.True(ret + 1 < end, "i32.div_s is expected to leave trap stubs after the ret");
         var table = compiled.Memory.UnwindTable!;
@@ -52,18 +52,21 @@ public sealed class CompiledImageInfoTests
         var compiled = Module.FromText(Engine, Calc).Compiled!;
         var names = compiled.Memory.Symbols.ToArray().Select(s => s.Name).ToArray();
         Assert.Equal(
-            ["calc!inner", "calc!outer", "calc!func2", "calc!array_entry[inner]", "calc!array_entry[outer]", "calc!array_entry[func2]", "calc!raise_trap"],
+            ["calc!inner", "calc!outer", "calc!func2", "calc!array_entry[inner]", "calc!array_entry[outer]", "calc!array_entry[func2]", "calc!raise_entries", "calc!raise_trap"],
             names);
     }
 
     [Fact]
-    public void SymbolsTileTheWholeText()
+    public void SymbolsCoverTheTextLeavingOnlyAlignmentPadding()
     {
         var compiled = Module.FromText(Engine, Calc).Compiled!;
+        var code = compiled.Compiled.Code;
         int next = 0;
         foreach (var symbol in compiled.Memory.Symbols)
         {
-            Assert.Equal(next, symbol.Offset);
+            Assert.True(symbol.Offset >= next, $"{symbol.Name} overlaps its predecessor");
+            Assert.True(symbol.Offset - next < 16, $"a gap of {symbol.Offset - next} bytes before {symbol.Name}");
+            Assert.All(code[next..symbol.Offset], b => Assert.Equal(0xCC, b));
             next = symbol.Offset + symbol.Length;
         }
         Assert.Equal(compiled.Memory.Length, next);
