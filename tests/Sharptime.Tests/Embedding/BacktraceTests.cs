@@ -201,3 +201,62 @@ public class BacktraceTests
         Assert.Equal(0, without);
     }
 }
+
+/// <summary>Every trap code reports the trapping function and its caller, with the trapping operator's offset.</summary>
+public class TrapSiteTests
+{
+    // Each body traps at the operator whose opcode bytes are given; "boom" is called by "outer".
+    public static TheoryData<TrapCode, string, string> Sites() => new()
+    {
+        { TrapCode.Unreachable, "unreachable", "00" },
+        { TrapCode.IntegerDivisionByZero, "i32.const 1 i32.const 0 i32.rem_u drop", "70" },
+        { TrapCode.IntegerOverflow, "i64.const 0x8000000000000000 i64.const -1 i64.div_s drop", "7F" },
+        { TrapCode.BadConversionToInteger, "f64.const nan i32.trunc_f64_s drop", "AA" },
+        { TrapCode.MemoryOutOfBounds, "i32.const 65536 i32.load8_u drop", "2D" },
+        { TrapCode.MemoryOutOfBounds, "i32.const 65000 i32.const 0 i32.const 1000 memory.fill", "FC0B" },
+        { TrapCode.TableOutOfBounds, "i32.const 5 table.get 0 drop", "25" },
+        { TrapCode.TableOutOfBounds, "i32.const 9 ref.null func i32.const 1 table.fill 0", "FC11" },
+        { TrapCode.IndirectCallToNull, "i32.const 1 call_indirect (type $v)", "11" },
+        { TrapCode.BadSignature, "i32.const 0 call_indirect (type $i)", "11" },
+        { TrapCode.UndefinedElement, "i32.const 7 call_indirect (type $v)", "11" },
+        { TrapCode.StackOverflow, "call $boom", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Sites))]
+    public void TrapReportsItsSite(TrapCode code, string body, string opcodeHex)
+    {
+        string wat = $"""
+            (module $sites
+              (type $v (func))
+              (type $i (func (param i32)))
+              (memory 1)
+              (table 2 funcref)
+              (elem (i32.const 0) $nop)
+              (func $nop)
+              (func $boom {body})
+              (func $outer (export "outer") call $boom))
+            """;
+        var bytes = Module.ConvertText(wat);
+        var info = Sharptime.Format.ModuleParser.Parse(bytes);
+        using var store = new Store<int>(Wasm.Engine, 0);
+        var instance = new Linker<int>(Wasm.Engine).Instantiate(store, Module.FromBytes(Wasm.Engine, bytes));
+
+        var e = Assert.Throws<TrapException>(() => instance.GetFunction("outer")!.Call());
+
+        Assert.Equal(code, e.Code);
+        var frames = e.Backtrace!.Frames;
+        Assert.Equal("boom", frames[0].FunctionName);
+        Assert.Equal(1u, frames[0].FunctionIndex);
+        if (code == TrapCode.StackOverflow)
+        {
+            Assert.Equal(info.FunctionBodies[1].Offset, frames[0].ModuleOffset);   // the check at function entry
+            return;
+        }
+        var boom = info.FunctionBodies[1];
+        int at = bytes.AsSpan(boom.Offset, boom.Length).LastIndexOf(Convert.FromHexString(opcodeHex));
+        Assert.Equal(boom.Offset + at, frames[0].ModuleOffset);
+        Assert.Equal(at, frames[0].FunctionOffset);
+        Assert.Equal(["boom", "outer"], frames.Select(f => f.FunctionName));
+    }
+}
