@@ -15,9 +15,9 @@ public sealed unsafe partial class WasiContext
     {
         var e = Get(fd, R.FdRead);
         Slice(mem, nreadPtr, 4);
-        var list = Slice(mem, iovs, checked(iovsLen * 8));
+        var list = SliceArray(mem, iovs, iovsLen, 8);
         long total = 0;
-        for (int i = 0; i < iovsLen; i++)
+        for (int i = 0; i < list.Length / 8; i++)
         {
             var buf = Slice(mem, (int)ReadU32(list, i * 8), (int)ReadU32(list, i * 8 + 4));
             int n = ReadInto(e, buf, -1);
@@ -30,13 +30,13 @@ public sealed unsafe partial class WasiContext
 
     internal int FdPread(Span<byte> mem, int fd, int iovs, int iovsLen, long offset, int nreadPtr)
     {
+        if (Get(fd) is StreamEntry) throw new WasiError(WasiErrno.SPipe);
         var e = Get(fd, R.FdRead | R.FdSeek);
-        if (e is StreamEntry) throw new WasiError(WasiErrno.SPipe);
         if (offset < 0) throw new WasiError(WasiErrno.Inval);
         Slice(mem, nreadPtr, 4);
-        var list = Slice(mem, iovs, checked(iovsLen * 8));
+        var list = SliceArray(mem, iovs, iovsLen, 8);
         long total = 0;
-        for (int i = 0; i < iovsLen; i++)
+        for (int i = 0; i < list.Length / 8; i++)
         {
             var buf = Slice(mem, (int)ReadU32(list, i * 8), (int)ReadU32(list, i * 8 + 4));
             int n = ReadInto(e, buf, offset + total);
@@ -71,9 +71,9 @@ public sealed unsafe partial class WasiContext
     {
         var e = Get(fd, R.FdWrite);
         Slice(mem, nwrittenPtr, 4);
-        var list = Slice(mem, iovs, checked(iovsLen * 8));
+        var list = SliceArray(mem, iovs, iovsLen, 8);
         long total = 0;
-        for (int i = 0; i < iovsLen; i++)
+        for (int i = 0; i < list.Length / 8; i++)
         {
             var buf = Slice(mem, (int)ReadU32(list, i * 8), (int)ReadU32(list, i * 8 + 4));
             int n = WriteFrom(e, buf, -1);
@@ -86,13 +86,13 @@ public sealed unsafe partial class WasiContext
 
     internal int FdPwrite(Span<byte> mem, int fd, int iovs, int iovsLen, long offset, int nwrittenPtr)
     {
+        if (Get(fd) is StreamEntry) throw new WasiError(WasiErrno.SPipe);
         var e = Get(fd, R.FdWrite | R.FdSeek);
-        if (e is StreamEntry) throw new WasiError(WasiErrno.SPipe);
         if (offset < 0) throw new WasiError(WasiErrno.Inval);
         Slice(mem, nwrittenPtr, 4);
-        var list = Slice(mem, iovs, checked(iovsLen * 8));
+        var list = SliceArray(mem, iovs, iovsLen, 8);
         long total = 0;
-        for (int i = 0; i < iovsLen; i++)
+        for (int i = 0; i < list.Length / 8; i++)
         {
             var buf = Slice(mem, (int)ReadU32(list, i * 8), (int)ReadU32(list, i * 8 + 4));
             int n = WriteFrom(e, buf, offset + total);
@@ -126,10 +126,10 @@ public sealed unsafe partial class WasiContext
 
     internal int FdSeek(Span<byte> mem, int fd, long offset, int whence, int newOffsetPtr)
     {
-        var e = Get(fd, offset == 0 && whence == 1 ? R.FdTell : R.FdSeek);
+        if (Get(fd) is not OsEntry os) throw new WasiError(WasiErrno.SPipe);
+        Get(fd, offset == 0 && whence == 1 ? R.FdTell : R.FdSeek);
         if (whence is < 0 or > 2) throw new WasiError(WasiErrno.Inval);
         Slice(mem, newOffsetPtr, 8);
-        if (e is not OsEntry os) throw new WasiError(WasiErrno.SPipe);
         long pos = LibC.LSeek(os.Handle, offset, whence);
         if (pos < 0) throw HostError();
         WriteU64(mem, newOffsetPtr, (ulong)pos);

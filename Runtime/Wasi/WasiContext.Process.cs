@@ -24,7 +24,7 @@ public sealed partial class WasiContext
 
     private static int StringsGet(Span<byte> mem, byte[][] strings, int pointersPtr, int bufPtr)
     {
-        Slice(mem, pointersPtr, checked(strings.Length * 4));
+        SliceArray(mem, pointersPtr, strings.Length, 4);
         uint at = (uint)bufPtr;
         for (int i = 0; i < strings.Length; i++)
         {
@@ -78,9 +78,9 @@ public sealed partial class WasiContext
 
     internal int PollOneoff(Span<byte> mem, int inPtr, int outPtr, int count, int neventsPtr)
     {
-        if (count <= 0) throw new WasiError(WasiErrno.Inval);
-        var subs = Slice(mem, inPtr, checked(count * SubscriptionSize));
-        var events = Slice(mem, outPtr, checked(count * EventSize));
+        if (count == 0) throw new WasiError(WasiErrno.Inval);
+        var subs = SliceArray(mem, inPtr, count, SubscriptionSize);
+        var events = SliceArray(mem, outPtr, count, EventSize);
         Slice(mem, neventsPtr, 4);
         long now = _clock.MonotonicNanoseconds;
         var deadlines = new long[count];

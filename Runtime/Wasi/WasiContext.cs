@@ -172,6 +172,14 @@ public sealed partial class WasiContext : IDisposable
         return mem.Slice(ptr, len);
     }
 
+    /// <summary><paramref name="count"/> (read as the guest's u32) records of <paramref name="size"/> bytes at <paramref name="ptr"/>.</summary>
+    private static Span<byte> SliceArray(Span<byte> mem, int ptr, int count, int size)
+    {
+        ulong bytes = (ulong)(uint)count * (uint)size;
+        if ((ulong)(uint)ptr + bytes > (ulong)mem.Length) throw new WasiError(WasiErrno.Fault);
+        return mem.Slice(ptr, (int)bytes);
+    }
+
     private static uint ReadU32(Span<byte> mem, int ptr) => BinaryPrimitives.ReadUInt32LittleEndian(Slice(mem, ptr, 4));
     private static ulong ReadU64(Span<byte> mem, int ptr) => BinaryPrimitives.ReadUInt64LittleEndian(Slice(mem, ptr, 8));
     private static void WriteU32(Span<byte> mem, int ptr, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(Slice(mem, ptr, 4), v);
