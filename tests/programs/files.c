@@ -69,6 +69,10 @@ int main(int argc, char **argv) {
     printf("copied %ld bytes\n", copy_file(P(0, dir, "input.txt"), P(1, sub, "copy.txt")));
 
     FILE *f = fopen(P(0, sub, "copy.txt"), "a");
+    if (!f) {
+        printf("cannot append: errno %d\n", errno);
+        return 1;
+    }
     fputs("appended line\n", f);
     fclose(f);
 
