@@ -441,7 +441,7 @@ public sealed unsafe partial class WasiContext
         var type = TypeOf(st.Mode);
         ulong applicable = type == WasiFileType.Directory ? R.Directory : R.File;
         var entry = new OsEntry(handle, type, requested & dir.RightsInheriting & applicable,
-            (ulong)rightsInheriting & dir.RightsInheriting, dir.ReadOnly) { Flags = (ushort)fdFlags };
+            (ulong)rightsInheriting & dir.RightsInheriting) { Flags = (ushort)fdFlags };
         WriteU32(mem, fdOutPtr, (uint)Allocate(entry));
         return 0;
     }

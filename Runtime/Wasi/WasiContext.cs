@@ -41,7 +41,7 @@ public sealed partial class WasiContext : IDisposable
                 if (handle < 0) throw new IOException($"cannot open preopened directory '{p.HostPath}' (errno {LibC.Errno})");
                 bool readOnly = p.Permissions == WasiDirPermissions.ReadOnly;
                 ulong mask = readOnly ? ~WasiRights.Mutating : ulong.MaxValue;
-                _fds.Add(new OsEntry(handle, WasiFileType.Directory, WasiRights.Directory & mask, WasiRights.All & mask, readOnly)
+                _fds.Add(new OsEntry(handle, WasiFileType.Directory, WasiRights.Directory & mask, WasiRights.All & mask)
                 {
                     PreopenName = Encoding.UTF8.GetBytes(p.GuestPath),
                 });
@@ -106,17 +106,15 @@ public sealed partial class WasiContext : IDisposable
     internal sealed class OsEntry : FdEntry
     {
         public int Handle;
-        public readonly bool ReadOnly;
         public byte[]? PreopenName;
         public List<DirEntry>? DirCache;
 
-        public OsEntry(int handle, WasiFileType type, ulong rightsBase, ulong rightsInheriting, bool readOnly)
+        public OsEntry(int handle, WasiFileType type, ulong rightsBase, ulong rightsInheriting)
         {
             Handle = handle;
             FileType = type;
             RightsBase = rightsBase;
             RightsInheriting = rightsInheriting;
-            ReadOnly = readOnly;
         }
 
         public void Close()
