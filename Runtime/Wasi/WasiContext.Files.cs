@@ -14,6 +14,7 @@ public sealed unsafe partial class WasiContext
     internal int FdRead(Span<byte> mem, int fd, int iovs, int iovsLen, int nreadPtr)
     {
         var e = Get(fd, R.FdRead);
+        if (e is StreamEntry { Readable: false }) throw new WasiError(WasiErrno.BadF);
         Slice(mem, nreadPtr, 4);
         var list = SliceArray(mem, iovs, iovsLen, 8);
         long total = 0;
@@ -70,6 +71,7 @@ public sealed unsafe partial class WasiContext
     internal int FdWrite(Span<byte> mem, int fd, int iovs, int iovsLen, int nwrittenPtr)
     {
         var e = Get(fd, R.FdWrite);
+        if (e is StreamEntry { Readable: true }) throw new WasiError(WasiErrno.BadF);
         Slice(mem, nwrittenPtr, 4);
         var list = SliceArray(mem, iovs, iovsLen, 8);
         long total = 0;

@@ -398,4 +398,103 @@ public sealed class WasiCallTests : IDisposable
         using var h = Harness();
         Assert.Equal(WasiErrno.NoSys, h.Call("proc_raise", 6));
     }
+
+    [Fact]
+    public void FdstatSetRightsCanDropButNotGainRights()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "a.txt"), "a");
+        using var h = Harness();
+        var (_, fd) = h.Open("a.txt");
+        const long Read = 1 << 1;
+
+        Assert.Equal(WasiErrno.Success, h.Call("fd_fdstat_set_rights", fd, Read, 0));
+        Assert.Equal(WasiErrno.NotCapable, h.Call("fd_fdstat_set_rights", fd, Read | (1 << 6), 0));
+        Assert.Equal(WasiErrno.NotCapable, h.Call("fd_seek", fd, 1, 0, 16));
+    }
+
+    [Fact]
+    public void PwriteAndPreadUseTheOffsetAndLeaveThePositionAlone()
+    {
+        using var h = Harness();
+        var (_, fd) = h.Open("p.bin", WasiHarness.Creat, WasiHarness.WriteRights);
+        h.Put(100, "xyz");
+        h.Memory.WriteInt32(0, 100);
+        h.Memory.WriteInt32(4, 3);
+
+        Assert.Equal(WasiErrno.Success, h.Call("fd_pwrite", fd, 0, 1, 5, 16));
+        Assert.Equal(WasiErrno.Success, h.Call("fd_tell", fd, 24));
+        Assert.Equal(0, h.Memory.ReadInt64(24));
+        h.Memory.WriteInt32(0, 200);
+        h.Memory.WriteInt32(4, 10);
+        Assert.Equal(WasiErrno.Success, h.Call("fd_pread", fd, 0, 1, 6, 16));
+        Assert.Equal(2, h.Memory.ReadInt32(16));
+        Assert.Equal("yz", h.Memory.ReadString(200, 2));
+        Assert.Equal(8, new FileInfo(Path.Combine(_dir.Path, "p.bin")).Length);
+    }
+
+    [Fact]
+    public void AppendFlagSetLaterMakesWritesGoToTheEnd()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "a.txt"), "start");
+        using var h = Harness();
+        var (_, fd) = h.Open("a.txt", 0, WasiHarness.WriteRights | (1 << 3));
+        Assert.Equal(WasiErrno.Success, h.Call("fd_fdstat_set_flags", fd, 1));
+        h.Put(100, "+end");
+        h.Memory.WriteInt32(0, 100);
+        h.Memory.WriteInt32(4, 4);
+
+        Assert.Equal(WasiErrno.Success, h.Call("fd_write", fd, 0, 1, 16));
+        Assert.Equal("start+end", File.ReadAllText(Path.Combine(_dir.Path, "a.txt")));
+        Assert.Equal(WasiErrno.Success, h.Call("fd_fdstat_get", fd, 32));
+        Assert.Equal(1, h.Memory.ReadInt16(34));
+    }
+
+    [Fact]
+    public void FdWriteToStdinIsBadf()
+    {
+        using var h = Harness();
+        Assert.Equal(WasiErrno.BadF, h.Call("fd_write", 0, 0, 0, 16));
+    }
+
+    [Fact]
+    public void PathReadlinkTruncatesToTheBuffer()
+    {
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "l"), "some/target");
+        using var h = Harness();
+        int n = h.Put(1024, "l");
+
+        Assert.Equal(WasiErrno.Success, h.Call("path_readlink", 3, 1024, n, 100, 4, 16));
+        Assert.Equal(4, h.Memory.ReadInt32(16));
+        Assert.Equal("some", h.Memory.ReadString(100, 4));
+    }
+
+    [Fact]
+    public void RemovingANonEmptyDirectoryIsNotempty()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "d"));
+        File.WriteAllText(Path.Combine(_dir.Path, "d", "f"), "");
+        using var h = Harness();
+        int n = h.Put(1024, "d");
+        Assert.Equal(WasiErrno.NotEmpty, h.Call("path_remove_directory", 3, 1024, n));
+    }
+
+    [Fact]
+    public void RandomGetOutsideMemoryIsFault()
+    {
+        using var h = Harness();
+        Assert.Equal(WasiErrno.Fault, h.Call("random_get", 65500, 100));
+    }
+
+    [Fact]
+    public void FilestatSetSizeAndAllocateChangeTheLength()
+    {
+        using var h = Harness();
+        var (_, fd) = h.Open("s.bin", WasiHarness.Creat, WasiHarness.WriteRights | (1 << 8));
+        Assert.Equal(WasiErrno.Success, h.Call("fd_filestat_set_size", fd, 10));
+        Assert.Equal(10, new FileInfo(Path.Combine(_dir.Path, "s.bin")).Length);
+        Assert.Equal(WasiErrno.Success, h.Call("fd_allocate", fd, 0, 100));
+        Assert.Equal(100, new FileInfo(Path.Combine(_dir.Path, "s.bin")).Length);
+        Assert.Equal(WasiErrno.Success, h.Call("fd_filestat_get", fd, 0));
+        Assert.Equal(100, h.Memory.ReadInt64(32));
+    }
 }
