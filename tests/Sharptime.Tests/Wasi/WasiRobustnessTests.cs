@@ -57,3 +57,37 @@ public sealed class WasiRobustnessTests : IDisposable
         Assert.Contains(WasiErrno.Success, errnos);
     }
 }
+
+/// <summary>fd_write, the hottest WASI call, allocates nothing per call.</summary>
+public sealed class WasiAllocationTests
+{
+    [Fact]
+    public void FdWriteToAStreamAllocatesNothingPerCall()
+    {
+        var module = Module.FromText(Embedding.Wasm.Engine, """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 0) "\10\00\00\00\04\00\00\00")
+              (data (i32.const 16) "abcd")
+              (func (export "loop") (param $n i32)
+                (loop $l
+                  (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 32)))
+                  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+            """);
+        var sink = new MemoryStream(new byte[4 * 20000]);
+        using var wasi = new WasiContext(new WasiConfig().WithStdout(sink));
+        using var store = new Store<WasiContext>(Embedding.Wasm.Engine, wasi);
+        var linker = new Linker<WasiContext>(Embedding.Wasm.Engine);
+        linker.AddWasi();
+        var run = linker.Instantiate(store, module).GetFunction("loop")!.Typed<int, ValueTuple>();
+        run.Call(100);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        run.Call(10000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(4 * 10100, sink.Position);
+        Assert.True(allocated < 1000, $"{allocated} bytes allocated by 10000 fd_write calls");
+    }
+}
