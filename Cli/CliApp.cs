@@ -17,6 +17,6 @@ public static class CliApp
             WastCommand.Create(output, error),
             RunCommand.Create(output, error),
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return root.Parse(RunCommand.SeparateGuestArguments(args)).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -1,62 +1,225 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
+using Sharptime.Wasi;
 
 namespace Sharptime.Cli.Commands;
 
-/// <summary><c>sharptime run --invoke NAME FILE [ARGS...]</c>: instantiate a module without imports and call an export.</summary>
+/// <summary>
+/// <c>sharptime run [--dir HOST[::GUEST]] [--dir-ro ...] [--env K=V] [--invoke NAME] FILE [ARGS...]</c>: runs a WASI
+/// command, or instantiates a module without imports and calls one of its exports.
+/// </summary>
 internal static class RunCommand
 {
+    /// <summary>The exit code of a WASI program that trapped: 128 + SIGABRT, as shells report an aborted process.</summary>
+    public const int TrapExitCode = 134;
+
+    private const string ExitCodes = """
+        Exit codes: a WASI program's own exit code (0 when _start returns); 1 when the module cannot be loaded,
+        linked or called (a one-line message on stderr names the problem); 134 when a WASI program traps (the trap
+        message on stderr). With --invoke on a module without WASI imports, any failure, a trap included, exits 1.
+        Guest arguments that look like options go after '--' or after FILE.
+        """;
+
+    private static readonly string[] ValueOptions = ["--dir", "--dir-ro", "--env", "--invoke"];
+
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var invoke = new Option<string>("--invoke")
+        var invoke = new Option<string?>("--invoke")
         {
-            Description = "The exported function to call.",
-            Required = true,
+            Description = "The exported function to call (default: the WASI command entry point _start).",
         };
-        var file = new Argument<FileInfo>("file") { Description = "The module (.wasm binary or .wat text); it must have no imports." };
+        var dirs = new Option<string[]>("--dir")
+        {
+            Description = "Let the guest read and write the host directory HOST, seen as GUEST (default: HOST).",
+            HelpName = "HOST[::GUEST]",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var readOnlyDirs = new Option<string[]>("--dir-ro")
+        {
+            Description = "Like --dir, but the guest can only read.",
+            HelpName = "HOST[::GUEST]",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var env = new Option<string[]>("--env")
+        {
+            Description = "Set the guest environment variable K to V.",
+            HelpName = "K=V",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var file = new Argument<FileInfo>("file") { Description = "The module: a .wasm binary or .wat text." };
         var args = new Argument<string[]>("args")
         {
-            Description = "Arguments, one per parameter: i32/i64 in decimal, f32/f64 in decimal or nan/inf/-inf.",
+            Description = "For a WASI program, its arguments. With --invoke, one value per parameter: i32/i64 in decimal, f32/f64 in decimal or nan/inf/-inf.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var command = new Command("run", "Instantiate a WebAssembly module and call one of its exported functions, printing each result on its own line.")
+        var command = new Command("run", "Run a WASI command (its _start), or call an exported function and print each result on its own line.\n\n" + ExitCodes)
         {
             invoke,
+            dirs,
+            readOnlyDirs,
+            env,
             file,
             args,
         };
         command.SetAction(parse =>
         {
-            var name = parse.GetValue(invoke)!;
-            var path = parse.GetValue(file)!;
-            var values = parse.GetValue(args) ?? [];
+            var options = new RunOptions(
+                parse.GetValue(invoke),
+                parse.GetValue(file)!,
+                parse.GetValue(args) ?? [],
+                parse.GetValue(dirs) ?? [],
+                parse.GetValue(readOnlyDirs) ?? [],
+                parse.GetValue(env) ?? []);
+            bool wasi = false;
             try
             {
-                return Run(name, path, values, output, error);
+                using var engine = new Engine();
+                var module = Load(engine, options.File);
+                wasi = module.Imports.Any(i => i.ModuleName == WasiLinkerExtensions.Module);
+                if (wasi || options.Invoke is null) return RunWasi(engine, module, options, output, error);
+                if (options.Dirs.Length + options.ReadOnlyDirs.Length + options.Env.Length > 0)
+                    return Fail(error, "--dir, --dir-ro and --env apply to WASI programs; this module has no WASI imports");
+                return Invoke(engine, module, options.Invoke, options.Args, output, error);
             }
             catch (TrapException e)
             {
                 error.WriteLine($"error: {(e.Message.StartsWith("wasm trap", StringComparison.Ordinal) ? e.Message : "wasm trap: " + e.Message)}");
-                return 1;
+                return wasi ? TrapExitCode : 1;
             }
-            catch (Exception e) when (e is WasmException or LinkException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is WasmException or LinkException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
-                error.WriteLine($"error: {e.Message}");
-                return 1;
+                return Fail(error, e.Message);
             }
             catch (Exception e)
             {
-                error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
-                return 1;
+                return Fail(error, $"{e.GetType().Name}: {e.Message}");
             }
         });
         return command;
     }
 
-    private static int Run(string name, FileInfo path, string[] args, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Puts a <c>--</c> after FILE so that guest arguments such as <c>-v</c> reach the guest instead of the option
+    /// parser: everything after the module file belongs to the program being run.
+    /// </summary>
+    internal static string[] SeparateGuestArguments(string[] args)
     {
-        using var engine = new Engine();
-        var module = Module.FromFile(engine, path.FullName);
+        const int run = 0;
+        if (args.Length == 0 || args[run] != "run") return args;
+        for (int i = run + 1; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a == "--") return args;
+            if (ValueOptions.Contains(a)) { i++; continue; }
+            if (a.StartsWith('-')) continue;
+            if (i + 1 < args.Length && args[i + 1] != "--")
+                return [.. args[..(i + 1)], "--", .. args[(i + 1)..]];
+            return args;
+        }
+        return args;
+    }
+
+    private sealed record RunOptions(string? Invoke, FileInfo File, string[] Args, string[] Dirs, string[] ReadOnlyDirs, string[] Env);
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+        return 1;
+    }
+
+    private static Module Load(Engine engine, FileInfo file)
+    {
+        if (file.Extension.Equals(".cwasm", StringComparison.OrdinalIgnoreCase))
+            throw new NotSupportedException($"'{file.Name}' is a precompiled .cwasm module; running precompiled modules is not supported yet (pass the .wasm or .wat)");
+        if (!file.Exists) throw new FileNotFoundException($"no such file: '{file.FullName}'");
+        return Module.FromFile(engine, file.FullName);
+    }
+
+    private static int RunWasi(Engine engine, Module module, RunOptions options, TextWriter output, TextWriter error)
+    {
+        string entry = options.Invoke ?? "_start";
+        var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function);
+        if (export?.FunctionType is not { } type)
+            return Fail(error, options.Invoke is null
+                ? $"'{options.File.Name}' is not a WASI command: it exports no '_start' function (use --invoke NAME to call another export)"
+                : $"the module has no exported function '{entry}'");
+        var values = new Val[type.Parameters.Count];
+        if (options.Invoke is not null)
+        {
+            if (options.Args.Length != values.Length)
+                return Fail(error, $"'{entry}' takes {values.Length} argument(s) {type}, but {options.Args.Length} were given");
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!TryParse(options.Args[i], type.Parameters[i], out values[i]))
+                    return Fail(error, $"argument {i + 1} '{options.Args[i]}' is not a valid {ValKinds.Name(type.Parameters[i])}");
+            }
+        }
+        else if (values.Length != 0)
+        {
+            return Fail(error, $"'_start' must take no parameters, but has type {type}");
+        }
+
+        var config = new WasiConfig().WithArguments([options.File.Name, .. options.Invoke is null ? options.Args : []]);
+        foreach (var kv in options.Env)
+        {
+            int eq = kv.IndexOf('=');
+            if (eq <= 0) return Fail(error, $"--env '{kv}' is not of the form K=V");
+            config.WithEnvironment(kv[..eq], kv[(eq + 1)..]);
+        }
+        foreach (var (spec, permissions) in options.Dirs.Select(d => (d, WasiDirPermissions.ReadWrite))
+                     .Concat(options.ReadOnlyDirs.Select(d => (d, WasiDirPermissions.ReadOnly))))
+        {
+            int sep = spec.IndexOf("::", StringComparison.Ordinal);
+            string host = sep < 0 ? spec : spec[..sep], guest = sep < 0 ? spec : spec[(sep + 2)..];
+            if (!Directory.Exists(host)) return Fail(error, $"--dir: no such directory '{host}'");
+            config.PreopenDirectory(host, guest, permissions);
+        }
+        using var stdout = StreamFor(output, Console.Out, Console.OpenStandardOutput);
+        using var stderr = StreamFor(error, Console.Error, Console.OpenStandardError);
+        config.WithStdin(Console.OpenStandardInput()).WithStdout(stdout).WithStderr(stderr);
+        config.Inherited[0] = true;
+        config.Inherited[1] = ReferenceEquals(output, Console.Out);
+        config.Inherited[2] = ReferenceEquals(error, Console.Error);
+
+        using var wasi = new WasiContext(config);
+        using var store = new Store<WasiContext>(engine, wasi);
+        var linker = new Linker<WasiContext>(engine);
+        linker.AddWasi();
+        var instance = linker.Instantiate(store, module);
+        var func = instance.GetFunction(entry)!;
+        try
+        {
+            var results = func.Call(values);
+            stdout.Flush();
+            if (options.Invoke is not null)
+                foreach (var result in results) output.WriteLine(Format(result));
+            return 0;
+        }
+        catch (WasiExitException exit)
+        {
+            return exit.ExitCode;
+        }
+        finally
+        {
+            stdout.Flush();
+            stderr.Flush();
+        }
+    }
+
+    /// <summary>The process's own stream when <paramref name="writer"/> is the console, else a stream that feeds the writer.</summary>
+    private static Stream StreamFor(TextWriter writer, TextWriter console, System.Func<Stream> open)
+    {
+        if (ReferenceEquals(writer, console))
+        {
+            writer.Flush();
+            return open();
+        }
+        return new TextWriterStream(writer);
+    }
+
+    private static int Invoke(Engine engine, Module module, string name, string[] args, TextWriter output, TextWriter error)
+    {
         // The export and the arguments are checked before anything is instantiated.
         var export = module.Exports.FirstOrDefault(e => e.Name == name && e.Kind == ExternalKind.Function);
         if (export?.FunctionType is not { } type)
@@ -143,4 +306,30 @@ internal static class RunCommand
 
     private static string FormatFloat(double v, string text) =>
         double.IsNaN(v) ? "nan" : double.IsPositiveInfinity(v) ? "inf" : double.IsNegativeInfinity(v) ? "-inf" : text;
+
+    /// <summary>A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/> (for in-process callers and tests).</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
+        private char[] _chars = new char[256];
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => writer.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            int needed = _decoder.GetCharCount(buffer, flush: false);
+            if (needed > _chars.Length) _chars = new char[Math.Max(needed, _chars.Length * 2)];
+            int n = _decoder.GetChars(buffer, _chars, flush: false);
+            writer.Write(_chars, 0, n);
+        }
+    }
 }

@@ -3,7 +3,8 @@ using Sharptime.Benchmarks;
 
 // `decode-throughput`: our decode+validate against V8's WebAssembly.validate on the same module, in
 // one run (median of several), printed as a Markdown table. `compile-throughput`: the baseline JIT against V8's
-// compile of the same module. Anything else goes to BenchmarkDotNet.
+// compile of the same module. `wasi`: the larger WASI test program against its native build. Anything else goes
+// to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "decode-throughput")
 {
     int runs = args.Length > 1 ? int.Parse(args[1]) : 15;
@@ -19,6 +20,13 @@ if (args.Length > 0 && args[0] == "cpu")
     string dir = args.Length > 1 ? args[1] : "bench/cpu";
     int runs = args.Length > 2 ? int.Parse(args[2]) : 7;
     return CpuSuite.Run(dir, runs);
+}
+if (args.Length > 0 && args[0] == "wasi")
+{
+    string dir = args.Length > 1 ? args[1] : "tests/programs";
+    int runs = args.Length > 2 ? int.Parse(args[2]) : 7;
+    int scale = args.Length > 3 ? int.Parse(args[3]) : 1;
+    return WasiProgram.Run(dir, runs, scale);
 }
 BenchmarkSwitcher.FromAssembly(typeof(DecodeValidateBenchmark).Assembly).Run(args);
 return 0;
