@@ -217,7 +217,7 @@ public class TrapSiteTests
         { TrapCode.TableOutOfBounds, "i32.const 5 table.get 0 drop", "25" },
         { TrapCode.TableOutOfBounds, "i32.const 9 ref.null func i32.const 1 table.fill 0", "FC11" },
         { TrapCode.IndirectCallToNull, "i32.const 1 call_indirect (type $v)", "11" },
-        { TrapCode.BadSignature, "i32.const 0 call_indirect (type $i)", "11" },
+        { TrapCode.BadSignature, "i32.const 5 i32.const 0 call_indirect (type $i)", "11" },
         { TrapCode.UndefinedElement, "i32.const 7 call_indirect (type $v)", "11" },
         { TrapCode.StackOverflow, "call $boom", "" },
     };
