@@ -16,7 +16,7 @@ internal sealed partial class X64Emitter
     private const int MaxInstructionLength = 16;
     private const int RexW = 0x08, ForceRex = 0x40;
 
-    private byte[] _code = new byte[1 << 16];
+    private byte[] _code;
     private int _pos;
     private int[] _labels = new int[256];
     private int _labelCount;
@@ -29,6 +29,9 @@ internal sealed partial class X64Emitter
         public int Label;
         public int Base;   // -1: rel32 from the end of the field; else a table entry relative to this label
     }
+
+    /// <param name="capacity">Expected code size; a good guess saves regrowing a large buffer.</param>
+    public X64Emitter(int capacity = 1 << 12) => _code = new byte[Math.Max(capacity, 64)];
 
     /// <summary>Offset of the next byte to be written.</summary>
     public int Position => _pos;
