@@ -30,6 +30,9 @@ internal static class TrapCodes
     /// <summary>Not a trap: a host function threw; the store holds the exception to rethrow.</summary>
     public const int HostException = 100;
 
+    /// <summary>One more than the largest <see cref="TrapCode"/>: the size of tables indexed by trap code.</summary>
+    public static readonly int Count = (int)Enum.GetValues<TrapCode>().Max() + 1;
+
     /// <summary>The message the spec test suite expects for each trap.</summary>
     public static string Message(TrapCode code) => code switch
     {

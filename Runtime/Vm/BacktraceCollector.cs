@@ -87,7 +87,7 @@ internal static unsafe class BacktraceCollector
         info.Names.FunctionNames.TryGetValue(index, out var name);
         int? moduleOffset = null, functionOffset = null;
         // Return addresses point just past their call: look up the byte before, which is inside the call.
-        if (f.Code.Compiled.AddressMap.Count > 0 && f.Code.Compiled.AddressMap.TryLookup(f.CodeOffset - 1, out int wasm))
+        if (f.Code.Compiled.AddressMap.TryLookup(f.CodeOffset - 1, out int wasm))
         {
             moduleOffset = wasm;
             functionOffset = wasm - info.FunctionBodies[f.Defined].Offset;

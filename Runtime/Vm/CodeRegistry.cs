@@ -24,8 +24,6 @@ internal sealed class LoadedCode
 
     public nint Start => Memory.Address;
     public int Length => Memory.Length;
-
-    public bool Contains(nint pc) => pc >= Start && pc < Start + Length;
 }
 
 /// <summary>

@@ -27,7 +27,7 @@ internal sealed class ModuleCompilerX64
     private readonly List<int> _mapWasm = [];
     private readonly List<int> _trapOffsets = [];
     private readonly List<TrapCode> _trapCodes = [];
-    private readonly Dictionary<TrapCode, CodeLabel> _raiseEntries = [];
+    private readonly CodeLabel?[] _raiseEntries = new CodeLabel?[TrapCodes.Count];   // by trap code
 
     public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout, bool addressMap)
     {
@@ -50,12 +50,7 @@ internal sealed class ModuleCompilerX64
     /// <summary>A module-level entry that loads <paramref name="code"/> into eax and jumps to the raise stub.</summary>
     public CodeLabel RaiseEntry(TrapCode code)
     {
-        if (!_raiseEntries.TryGetValue(code, out var label))
-        {
-            label = _a.CreateLabel();
-            _raiseEntries[code] = label;
-        }
-        return label;
+        return _raiseEntries[(int)code] ??= _a.CreateLabel();
     }
 
     /// <summary>Code from <paramref name="codeOffset"/> on belongs to the operator at module offset <paramref name="wasmOffset"/>.</summary>
@@ -108,10 +103,11 @@ internal sealed class ModuleCompilerX64
         _a.Align(FunctionAlignment);
         // Raise entries run with a trap stub's return address on top: the CIE's initial rule (CFA = rsp + 8).
         int raiseEntries = _a.Position;
-        foreach (var (trap, label) in _raiseEntries)
+        for (int trap = 0; trap < _raiseEntries.Length; trap++)
         {
+            if (_raiseEntries[trap] is not { } label) continue;
             _a.Bind(label);
-            _a.mov(eax, (int)trap);
+            _a.mov(eax, trap);
             _a.jmp(_raise);
         }
         if (_a.Position > raiseEntries) unwind.Add(new FunctionUnwind(raiseEntries, _a.Position - raiseEntries, []));

@@ -11,13 +11,7 @@ internal sealed partial class X64Emitter
     public void jmp(CodeLabel target)
     {
         Reserve(MaxInstructionLength);
-        int bound = _labels[target.Id];
-        if (bound >= 0 && bound - (_pos + 2) == (sbyte)(bound - (_pos + 2)))
-        {
-            Byte(0xEB);
-            Byte(bound - (_pos + 1));
-            return;
-        }
+        if (TryShortBranch(0xEB, target)) return;
         Byte(0xE9);
         Rel32(target);
     }
@@ -47,16 +41,21 @@ internal sealed partial class X64Emitter
     private void Jcc(int cc, CodeLabel target)
     {
         Reserve(MaxInstructionLength);
-        int bound = _labels[target.Id];
-        if (bound >= 0 && bound - (_pos + 2) == (sbyte)(bound - (_pos + 2)))
-        {
-            Byte(0x70 + cc);
-            Byte(bound - (_pos + 1));
-            return;
-        }
+        if (TryShortBranch(0x70 + cc, target)) return;
         Byte(0x0F);
         Byte(0x80 + cc);
         Rel32(target);
+    }
+
+    /// <summary>The two-byte rel8 form, when <paramref name="target"/> is already bound and within reach.</summary>
+    private bool TryShortBranch(int opcode, CodeLabel target)
+    {
+        int bound = _labels[target.Id];
+        int rel = bound - (_pos + 2);
+        if (bound < 0 || rel != (sbyte)rel) return false;
+        Byte(opcode);
+        Byte(rel);
+        return true;
     }
 
     public void call(CodeLabel target)
