@@ -61,6 +61,20 @@ public sealed class Engine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Decodes, validates and compiles a module (binary or text) into an artifact that <see cref="Module.Deserialize"/>
+    /// and <see cref="Module.DeserializeFile"/> load without recompiling. The same input and settings give the same bytes.
+    /// </summary>
+    /// <exception cref="MalformedModuleException">The input cannot be decoded or parsed.</exception>
+    /// <exception cref="InvalidModuleException">The module breaks a validation rule.</exception>
+    public byte[] PrecompileModule(ReadOnlySpan<byte> bytes) => Module.Precompile(this, bytes);
+
+    /// <summary>
+    /// Whether <paramref name="bytes"/> look like a Sharptime artifact, and of which kind, judging by the ELF header
+    /// only (no checksum or compatibility check): null for anything else, including plain wasm.
+    /// </summary>
+    public static Precompiled? DetectPrecompiled(ReadOnlySpan<byte> bytes) => Artifacts.ArtifactReader.Detect(bytes);
+
     /// <summary>Releases the engine. Modules created from it must not be used afterwards.</summary>
     public void Dispose() { }
 }

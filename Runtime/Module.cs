@@ -1,3 +1,4 @@
+using Sharptime.Artifacts;
 using Sharptime.Compiler;
 using Sharptime.Format;
 using Sharptime.Text;
@@ -11,11 +12,12 @@ namespace Sharptime;
 /// </summary>
 public sealed class Module
 {
-    private Module(Engine engine, ModuleInfo info, string? name)
+    private Module(Engine engine, ModuleInfo info, string? name, LoadedArtifact? artifact = null)
     {
         Engine = engine;
         Info = info;
-        Name = name ?? info.Names.ModuleName;
+        Name = artifact is not null ? artifact.Name : name ?? info.Names.ModuleName;
+        _artifact = artifact;
         var imports = new ModuleImport[info.Imports.Count];
         for (int i = 0; i < imports.Length; i++)
         {
@@ -53,10 +55,15 @@ public sealed class Module
         }
         Exports = exports;
         Layout = new VMContextLayout(info);
-        _compiled = new Lazy<LoadedCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+        _compiled = artifact is not null
+            ? new Lazy<LoadedCode?>(artifact.Code)
+            : new Lazy<LoadedCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     private readonly Lazy<LoadedCode?> _compiled;
+
+    /// <summary>The mapped artifact this module was loaded from; null for modules compiled in this process.</summary>
+    private readonly LoadedArtifact? _artifact;
 
     /// <summary>The VMContext layout of this module's instances.</summary>
     internal VMContextLayout Layout { get; }
@@ -154,6 +161,71 @@ public sealed class Module
         {
             return e.Message;
         }
+    }
+
+    /// <summary>
+    /// The module's compiled form as an artifact (an ELF image; see <see cref="Deserialize"/>), compiling it first if
+    /// needed. A module loaded from an artifact returns that artifact's bytes unchanged, with the settings it was
+    /// compiled with.
+    /// </summary>
+    public byte[] Serialize()
+    {
+        if (_artifact is not null) return _artifact.File.Span.ToArray();
+        return ArtifactWriter.WriteModule(Compiled?.Compiled, Info, Name, EngineMetadata.For(Engine.Config), Engine.Config);
+    }
+
+    /// <summary>
+    /// Loads a module from an artifact made by <see cref="Engine.PrecompileModule"/> or <see cref="Serialize"/>, without
+    /// decoding, validating or compiling anything. The bytes are copied once, into an in-memory file that is then mapped
+    /// like <see cref="DeserializeFile"/> maps a file.
+    /// </summary>
+    /// <remarks>
+    /// <b>An artifact is native code.</b> Its checksum detects accidental corruption, and every table in it is
+    /// bounds-checked, but nothing can tell a deliberately forged artifact from a genuine one: loading it runs whatever
+    /// machine code it holds with the rights of this process. Only deserialize artifacts you produced or otherwise
+    /// trust as you would a native library.
+    /// </remarks>
+    /// <exception cref="InvalidArtifactException">The bytes are not an artifact, or are truncated or corrupted.</exception>
+    /// <exception cref="ArtifactMismatchException">The artifact was made by another Sharptime version, for another target,
+    /// or with a setting that changes generated code and differs from this engine's.</exception>
+    public static Module Deserialize(Engine engine, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        if (bytes.IsEmpty) throw new InvalidArtifactException("the input is empty");
+        return FromArtifact(engine, MappedArtifactFile.FromBytes(bytes));
+    }
+
+    /// <summary>
+    /// Loads a module from an artifact file by mapping it: the text is made executable where it lies in the mapping
+    /// and memory images are mapped copy-on-write from the file, so nothing is copied or recompiled. The file should
+    /// not be modified while the module is in use.
+    /// </summary>
+    /// <remarks>The same trust warning as <see cref="Deserialize"/> applies: an artifact is native code.</remarks>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidArtifactException">The file is not an artifact, or is truncated or corrupted.</exception>
+    /// <exception cref="ArtifactMismatchException">As for <see cref="Deserialize"/>.</exception>
+    public static Module DeserializeFile(Engine engine, string path)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(path);
+        return FromArtifact(engine, MappedArtifactFile.Open(path));
+    }
+
+    private static Module FromArtifact(Engine engine, MappedArtifactFile file)
+    {
+        var artifact = ArtifactLoader.Load(engine, file);
+        return new Module(engine, artifact.Info, artifact.Name, artifact);
+    }
+
+    /// <summary>Decodes, validates and compiles a module (binary or text), returning its artifact without loading the code.</summary>
+    internal static byte[] Precompile(Engine engine, ReadOnlySpan<byte> bytes)
+    {
+        var info = LooksBinary(bytes)
+            ? WasmFrontEnd.DecodeAndValidate(bytes.ToArray())
+            : WasmFrontEnd.DecodeAndValidate(Wat.ToBinary(DecodeUtf8Text(bytes), null));
+        var layout = new VMContextLayout(info);
+        var compiled = layout.DefinedFunctionCount == 0 ? null : ModuleCompiler.Compile(info, layout, engine.Config.GenerateAddressMap);
+        return ArtifactWriter.WriteModule(compiled, info, info.Names.ModuleName, EngineMetadata.For(engine.Config), engine.Config);
     }
 
     // Text never starts with NUL, so a leading zero byte means binary even when the rest of the magic is wrong.

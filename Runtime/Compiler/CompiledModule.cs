@@ -5,7 +5,10 @@ namespace Sharptime.Compiler;
 /// <summary>What compiling a module produces: one position-independent text section and where things are in it.</summary>
 internal sealed class CompiledModule
 {
-    /// <summary>The text section: every function, the array-call entry trampolines and the trap stubs.</summary>
+    /// <summary>
+    /// The text section: every function, the array-call entry trampolines and the trap stubs. Empty for code loaded
+    /// from an artifact, whose text is only in its mapping.
+    /// </summary>
     public required byte[] Code { get; init; }
 
     /// <summary>Per defined function: offset of its wasm-call entry.</summary>
@@ -26,7 +29,10 @@ internal sealed class CompiledModule
     /// <summary>Where the raise stub starts; it runs to the end of the text.</summary>
     public required int RaiseStubOffset { get; init; }
 
-    /// <summary>How to unwind each function, trampoline and stub, sorted by start: the source of <c>.eh_frame</c>.</summary>
+    /// <summary>
+    /// How to unwind each function, trampoline and stub, sorted by start: the source of <c>.eh_frame</c>. Empty for code
+    /// loaded from an artifact, which carries the <c>.eh_frame</c> itself.
+    /// </summary>
     public required FunctionUnwind[] Unwind { get; init; }
 
     /// <summary>Code offset → wasm module offset; empty when address maps are off.</summary>
@@ -49,37 +55,40 @@ internal sealed class CompiledModule
 
 /// <summary>
 /// Sorted pairs (code offset, wasm offset): code from one entry's offset up to the next belongs to the wasm
-/// operator at that module offset.
+/// operator at that module offset. The arrays are managed for code compiled in the process and views of the
+/// mapped artifact for loaded code.
 /// </summary>
-internal sealed class AddressMap(int[] codeOffsets, int[] wasmOffsets)
+internal sealed class AddressMap(ReadOnlyMemory<int> codeOffsets, ReadOnlyMemory<int> wasmOffsets)
 {
-    public int[] CodeOffsets { get; } = codeOffsets;
-    public int[] WasmOffsets { get; } = wasmOffsets;
+    public ReadOnlyMemory<int> CodeOffsets { get; } = codeOffsets;
+    public ReadOnlyMemory<int> WasmOffsets { get; } = wasmOffsets;
 
     public int Count => CodeOffsets.Length;
 
     /// <summary>The wasm offset of the operator whose code contains <paramref name="codeOffset"/>.</summary>
     public bool TryLookup(int codeOffset, out int wasmOffset)
     {
-        int i = Array.BinarySearch(CodeOffsets, codeOffset);
+        int i = CodeOffsets.Span.BinarySearch(codeOffset);
         if (i < 0) i = ~i - 1;
-        wasmOffset = i >= 0 ? WasmOffsets[i] : 0;
+        wasmOffset = i >= 0 ? WasmOffsets.Span[i] : 0;
         return i >= 0;
     }
 }
 
 /// <summary>Sorted pairs (code offset, trap code) for every explicit trap site of the module.</summary>
-internal sealed class TrapTable(int[] codeOffsets, TrapCode[] codes)
+internal sealed class TrapTable(ReadOnlyMemory<int> codeOffsets, ReadOnlyMemory<TrapCode> codes)
 {
-    public int[] CodeOffsets { get; } = codeOffsets;
-    public TrapCode[] Codes { get; } = codes;
+    public TrapTable(int[] codeOffsets, TrapCode[] codes) : this((ReadOnlyMemory<int>)codeOffsets, (ReadOnlyMemory<TrapCode>)codes) { }
+
+    public ReadOnlyMemory<int> CodeOffsets { get; } = codeOffsets;
+    public ReadOnlyMemory<TrapCode> Codes { get; } = codes;
 
     public int Count => CodeOffsets.Length;
 
     public bool TryLookup(int codeOffset, out TrapCode code)
     {
-        int i = Array.BinarySearch(CodeOffsets, codeOffset);
-        code = i >= 0 ? Codes[i] : default;
+        int i = CodeOffsets.Span.BinarySearch(codeOffset);
+        code = i >= 0 ? Codes.Span[i] : default;
         return i >= 0;
     }
 }

@@ -13,6 +13,7 @@ internal sealed class CodeMemory : IDisposable
 {
     private nint _address;
     private readonly nuint _length;
+    private readonly bool _ownsMapping = true;
     private readonly CodeImageInfo? _image;
     private bool _frameRegistered;
     private nint _gdbEntry;
@@ -45,6 +46,25 @@ internal sealed class CodeMemory : IDisposable
             throw;
         }
     }
+
+    // Text (and .eh_frame after it) already mapped executable by an artifact mapping, which keeps owning it.
+    private CodeMemory(nint text, int length, nint ehFrame, int ehFrameLength, CodeImageInfo? image)
+    {
+        _address = text;
+        _ownsMapping = false;
+        Length = length;
+        EhFrameAddress = ehFrameLength > 0 ? ehFrame : 0;
+        EhFrameLength = ehFrameLength;
+        _image = image;
+        if (image is not null) Register(image);
+    }
+
+    /// <summary>
+    /// Code that is already executable in someone else's mapping (a loaded artifact): registers it like mapped code,
+    /// and <see cref="Dispose"/> only undoes the registrations.
+    /// </summary>
+    public static CodeMemory InPlace(nint text, int length, nint ehFrame, int ehFrameLength, CodeImageInfo? image) =>
+        new(text, length, ehFrame, ehFrameLength, image);
 
     /// <summary>Address of the first code byte.</summary>
     public nint Address => _address;
@@ -102,7 +122,7 @@ internal sealed class CodeMemory : IDisposable
             SystemUnwinder.Deregister(EhFrameAddress);
             _frameRegistered = false;
         }
-        NativeMethods.Unmap(_address, _length);
+        if (_ownsMapping) NativeMethods.Unmap(_address, _length);
         _address = 0;
     }
 }

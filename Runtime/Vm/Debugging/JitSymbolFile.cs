@@ -1,3 +1,4 @@
+using Sharptime.Artifacts.Elf;
 using System.Text;
 
 namespace Sharptime.Vm.Debugging;

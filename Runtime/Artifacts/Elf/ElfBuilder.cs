@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Sharptime.Vm.Debugging;
+namespace Sharptime.Artifacts.Elf;
 
 /// <summary>
 /// A minimal ELF64 little-endian x86-64 writer for the small images debuggers need: sections with data at chosen or
@@ -53,7 +53,11 @@ internal sealed class ElfBuilder
     /// <summary>File offset where section data may start: after the ELF header and program headers.</summary>
     public int FirstDataOffset => HeaderSize + ProgramHeaderSize * _segments.Count;
 
-    public byte[] Build(ushort type)
+    /// <summary>Lays out the image: ELF header, program headers, section data, <c>.shstrtab</c>, section headers.</summary>
+    /// <param name="type">e_type, e.g. <see cref="TypeShared"/>.</param>
+    /// <param name="osAbi">EI_OSABI.</param>
+    /// <param name="flags">e_flags.</param>
+    public byte[] Build(ushort type, byte osAbi = 0, uint flags = 0)
     {
         var shstrtab = new MemoryStream();
         shstrtab.WriteByte(0);
@@ -94,9 +98,11 @@ internal sealed class ElfBuilder
         span[4] = 2; // ELFCLASS64
         span[5] = 1; // little-endian
         span[6] = 1; // EV_CURRENT
+        span[7] = osAbi;
         U16(span, 16, type);
         U16(span, 18, 62); // EM_X86_64
         U32(span, 20, 1);
+        U32(span, 48, flags);
         U64(span, 32, _segments.Count > 0 ? HeaderSize : 0ul);
         U64(span, 40, (ulong)sectionHeaders);
         U16(span, 52, HeaderSize);

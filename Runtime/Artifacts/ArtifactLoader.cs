@@ -1,0 +1,93 @@
+using Sharptime.Artifacts.Sections;
+using Sharptime.Compiler;
+using Sharptime.Format;
+using Sharptime.Vm;
+using Sharptime.Vm.Debugging;
+
+namespace Sharptime.Artifacts;
+
+/// <summary>A module read back from an artifact: what <see cref="Module"/> needs, all pointing into the mapping.</summary>
+internal sealed record LoadedArtifact(ModuleInfo Info, string? Name, LoadedCode? Code, MappedArtifactFile File);
+
+/// <summary>
+/// Turns a mapped artifact into a loaded module: checks identity, checksum and engine settings, decodes the metadata
+/// sections, then makes the text executable where it lies in the mapping and registers it.
+/// </summary>
+internal static unsafe class ArtifactLoader
+{
+    /// <summary>Loads <paramref name="file"/>, which it owns from now on (disposed when loading fails).</summary>
+    public static LoadedArtifact Load(Engine engine, MappedArtifactFile file)
+    {
+        try
+        {
+            return LoadCore(engine, file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static LoadedArtifact LoadCore(Engine engine, MappedArtifactFile file)
+    {
+        var bytes = file.Span;
+        var reader = ArtifactReader.Read(bytes);
+        if (reader.Kind != Precompiled.Module)
+            throw new InvalidArtifactException("this is a compiled component, not a module");
+        if (reader.Machine != HostMachine)
+            throw new ArtifactMismatchException(EngineMetadata.TargetKey, MachineName(reader.Machine), EngineMetadata.HostTarget);
+        var metadata = EngineMetadata.Decode(Slice(bytes, reader.Get(ArtifactFormat.EngineSection)));
+        metadata.CheckCompatible(EngineMetadata.For(engine.Config));
+
+        var types = TypesSection.Decode(Slice(bytes, reader.Get(ArtifactFormat.TypesSection)));
+        var moduleSection = reader.Get(ArtifactFormat.ModuleSection);
+        var info = ModuleInfoSection.Decode(View(file, moduleSection), types);
+        string? name = NamesSection.Decode(Slice(bytes, reader.Get(ArtifactFormat.NamesSection)), info.Names);
+
+        var text = reader.Get(ArtifactFormat.TextSection);
+        var ehFrame = reader.Get(ArtifactFormat.EhFrameSection);
+        var addressMap = OffsetTableSections.DecodeAddressMap(Pointer(file, reader.Get(ArtifactFormat.AddressMapSection)), (int)reader.Get(ArtifactFormat.AddressMapSection).Size);
+        var trapTable = OffsetTableSections.DecodeTrapTable(Pointer(file, reader.Get(ArtifactFormat.TrapsSection)), (int)reader.Get(ArtifactFormat.TrapsSection).Size);
+        int defined = info.FunctionBodies.Count;
+        if (defined == 0) return new LoadedArtifact(info, name, null, file);
+
+        if (text.Offset % ArtifactFormat.PageAlignment != 0 || text.Offset % Environment.SystemPageSize != 0)
+            throw new InvalidArtifactException($"section .text starts at {text.Offset}, not at a page boundary");
+        if (ehFrame.Offset != text.Offset + Vm.Unwind.EhFrameWriter.PlacementAfter((int)text.Size))
+            throw new InvalidArtifactException($"section .eh_frame is at {ehFrame.Offset}, not right after .text");
+        var compiled = CodeLayoutSection.Decode(Slice(bytes, reader.Get(ArtifactFormat.FunctionsSection)), defined, (int)text.Size, addressMap, trapTable);
+
+        if (!file.TryMakeExecutable(text.Offset, ehFrame.Offset + ehFrame.Size - text.Offset))
+            throw new InvalidArtifactException("the system refused to make the mapped text executable (is the file on a noexec mount?)");
+        var image = CodeImageDescription.ForLoadedModule(compiled, (int)text.Size, info, name, engine.Config);
+        var memory = CodeMemory.InPlace(file.Address + (nint)text.Offset, (int)text.Size, file.Address + (nint)ehFrame.Offset, (int)ehFrame.Size, image);
+        var code = new LoadedCode(compiled, memory, info, name);
+        CodeRegistry.Register(code);
+        return new LoadedArtifact(info, name, code, file);
+    }
+
+    private static ushort HostMachine => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.Arm64 => ArtifactFormat.MachineAArch64,
+        _ => ArtifactFormat.MachineX64,
+    };
+
+    private static string MachineName(ushort machine) => machine switch
+    {
+        ArtifactFormat.MachineX64 => "x86_64",
+        ArtifactFormat.MachineAArch64 => "aarch64",
+        _ => $"ELF machine {machine}",
+    };
+
+    private static ReadOnlySpan<byte> Slice(ReadOnlySpan<byte> file, ArtifactSection s) => file.Slice((int)s.Offset, (int)s.Size);
+
+    private static ReadOnlyMemory<byte> View(MappedArtifactFile file, ArtifactSection s) =>
+        s.Size == 0 ? ReadOnlyMemory<byte>.Empty : new NativeMemoryManager<byte>((byte*)(file.Address + (nint)s.Offset), (int)s.Size).Memory;
+
+    private static byte* Pointer(MappedArtifactFile file, ArtifactSection s)
+    {
+        if (s.Offset % 4 != 0) throw new InvalidArtifactException($"section {s.Name} at {s.Offset} is not 4-byte aligned");
+        return (byte*)(file.Address + (nint)s.Offset);
+    }
+}
