@@ -13,6 +13,7 @@ public static class CliApp
         {
             ValidateCommand.Create(output, error),
             ParseCommand.Create(error),
+            CompileCommand.Create(error),
             WitCommand.Create(output, error),
             WastCommand.Create(output, error),
             RunCommand.Create(output, error),

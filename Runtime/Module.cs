@@ -218,14 +218,14 @@ public sealed class Module
     }
 
     /// <summary>Decodes, validates and compiles a module (binary or text), returning its artifact without loading the code.</summary>
-    internal static byte[] Precompile(Engine engine, ReadOnlySpan<byte> bytes)
+    internal static byte[] Precompile(Engine engine, ReadOnlySpan<byte> bytes, string? name = null)
     {
         var info = LooksBinary(bytes)
             ? WasmFrontEnd.DecodeAndValidate(bytes.ToArray())
             : WasmFrontEnd.DecodeAndValidate(Wat.ToBinary(DecodeUtf8Text(bytes), null));
         var layout = new VMContextLayout(info);
         var compiled = layout.DefinedFunctionCount == 0 ? null : ModuleCompiler.Compile(info, layout, engine.Config.GenerateAddressMap);
-        return ArtifactWriter.WriteModule(compiled, info, info.Names.ModuleName, EngineMetadata.For(engine.Config), engine.Config);
+        return ArtifactWriter.WriteModule(compiled, info, name ?? info.Names.ModuleName, EngineMetadata.For(engine.Config), engine.Config);
     }
 
     // Text never starts with NUL, so a leading zero byte means binary even when the rest of the magic is wrong.

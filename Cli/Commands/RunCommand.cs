@@ -130,10 +130,13 @@ internal static class RunCommand
 
     private static Module Load(Engine engine, FileInfo file)
     {
-        if (file.Extension.Equals(".cwasm", StringComparison.OrdinalIgnoreCase))
-            throw new NotSupportedException($"'{file.Name}' is a precompiled .cwasm module; running precompiled modules is not supported yet (pass the .wasm or .wat)");
         if (!file.Exists) throw new FileNotFoundException($"no such file: '{file.FullName}'");
-        return Module.FromFile(engine, file.FullName);
+        Span<byte> header = stackalloc byte[64];
+        int read;
+        using (var stream = file.OpenRead()) read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        return Engine.DetectPrecompiled(header[..read]) is not null
+            ? Module.DeserializeFile(engine, file.FullName)
+            : Module.FromFile(engine, file.FullName);
     }
 
     private static int RunWasi(Engine engine, Module module, RunOptions options, TextWriter output, TextWriter error)

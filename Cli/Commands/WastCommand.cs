@@ -13,13 +13,18 @@ internal static class WastCommand
             Description = "WebAssembly script files (.wast).",
             Arity = ArgumentArity.OneOrMore,
         };
+        var roundTrip = new Option<bool>("--roundtrip-artifacts")
+        {
+            Description = "Precompile every module, write it to a temporary .cwasm file and load it back with Module.DeserializeFile before instantiating it.",
+        };
         var command = new Command("wast", "Run WebAssembly script (.wast) files. Exit code 0 when no command failed, 1 otherwise.")
         {
             files,
+            roundTrip,
         };
         command.SetAction(parse =>
         {
-            var runner = new WastRunner();
+            var runner = new WastRunner { RoundTripArtifacts = parse.GetValue(roundTrip) };
             int passed = 0, failed = 0, skipped = 0;
             foreach (var file in parse.GetValue(files)!)
             {

@@ -37,6 +37,12 @@ public sealed partial class WastRunner
         _config = config;
     }
 
+    /// <summary>
+    /// When set, every module is precompiled, written to a temporary artifact file and loaded back with
+    /// <see cref="Module.DeserializeFile"/> before it is instantiated, so the script checks the artifact path.
+    /// </summary>
+    public bool RoundTripArtifacts { get; init; }
+
     /// <summary>Reads and runs a script file. Never throws for problems inside the script; they are failures.</summary>
     /// <param name="path">The <c>.wast</c> file.</param>
     /// <param name="displayName">The name used in results; the file name when null.</param>
@@ -72,7 +78,7 @@ public sealed partial class WastRunner
         {
             return new WastFileResult(fileName, [new WastCommandResult(fileName, 1, "script", WastOutcome.Failed, $"script does not parse: {e.Message}")]);
         }
-        using var session = new Session(fileName, _spectestOutput, _config);
+        using var session = new Session(fileName, _spectestOutput, _config, RoundTripArtifacts);
         var results = new List<WastCommandResult>(script.Commands.Count);
         foreach (var command in script.Commands) results.Add(session.Run(command));
         return new WastFileResult(fileName, results);
@@ -108,9 +114,12 @@ public sealed partial class WastRunner
         private string? _currentProblem;
         private string? _currentSkip;
 
-        public Session(string file, TextWriter? print, Config? config)
+        private readonly bool _roundTripArtifacts;
+
+        public Session(string file, TextWriter? print, Config? config, bool roundTripArtifacts)
         {
             _file = file;
+            _roundTripArtifacts = roundTripArtifacts;
             _print = print;
             _engine = config is null ? new Engine() : new Engine(config);
             _store = new Store<object?>(_engine, null);
@@ -269,7 +278,19 @@ public sealed partial class WastRunner
             var bytes = module.Encode();
             // Module.FromBytes reads input that does not start with a NUL byte as text; a binary module must not be.
             if (bytes.Length == 0 || bytes[0] != 0) WasmFrontEnd.DecodeAndValidate(bytes);
-            return Module.FromBytes(_engine, bytes, module.Name);
+            if (!_roundTripArtifacts) return Module.FromBytes(_engine, bytes, module.Name);
+            var artifact = Module.Precompile(_engine, bytes, module.Name);
+            var path = Path.Combine(Path.GetTempPath(), $"sharptime-wast-{Environment.ProcessId}-{Guid.NewGuid():N}.cwasm");
+            File.WriteAllBytes(path, artifact);
+            try
+            {
+                return Module.DeserializeFile(_engine, path);
+            }
+            finally
+            {
+                // The mapping outlives the directory entry.
+                File.Delete(path);
+            }
         }
 
         private void DefineModule(WastModule wast)

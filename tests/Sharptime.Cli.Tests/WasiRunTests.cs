@@ -102,16 +102,29 @@ public sealed class WasiRunTests : IDisposable
     }
 
     [Fact]
-    public void RunRejectsAPrecompiledModuleWithAClearError()
+    public void RunRunsAPrecompiledArtifactLikeTheModule()
     {
-        var cwasm = Path.Combine(_dir.FullName, "m.cwasm");
-        File.WriteAllBytes(cwasm, [0x7F, (byte)'E', (byte)'L', (byte)'F']);
+        var cwasm = Path.Combine(_dir.FullName, "hello.cwasm");
+        Assert.Equal(0, Run("compile", Program("hello"), "-o", cwasm).Exit);
+
+        var (exit, output, error) = Run("run", cwasm);
+
+        Assert.Equal((0, "Hello, WASI!\n", "this line goes to stderr\n"), (exit, output, error));
+    }
+
+    [Fact]
+    public void RunRejectsACorruptedArtifactOnOneLine()
+    {
+        var cwasm = Path.Combine(_dir.FullName, "hello.cwasm");
+        Assert.Equal(0, Run("compile", Program("hello"), "-o", cwasm).Exit);
+        var bytes = File.ReadAllBytes(cwasm);
+        bytes[bytes.Length / 2] ^= 1;
+        File.WriteAllBytes(cwasm, bytes);
 
         var (exit, _, error) = Run("run", cwasm);
 
         Assert.Equal(1, exit);
-        Assert.Contains(".cwasm", error);
-        Assert.Contains("not supported yet", error);
+        Assert.Contains("checksum", error);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
     }
 

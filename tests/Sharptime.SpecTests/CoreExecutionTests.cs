@@ -27,7 +27,7 @@ public sealed class CoreExecutionTests(ITestOutputHelper output)
         Assert.True(result.Failed == 0 && (simd || result.Skipped == 0), Describe(result));
     }
 
-    private static string Describe(WastFileResult result)
+    internal static string Describe(WastFileResult result)
     {
         var text = new StringBuilder(result.ToString()).Append('\n');
         // Failures after the first few hundred are almost always the same cause again (a module that did not instantiate).
