@@ -220,7 +220,7 @@ internal static class ModuleInfoSection
         }
         if (r.Bool()) module.StartFunction = r.U32();
 
-        int elementCount = r.Count(16, "element segment");
+        int elementCount = r.Count(12, "element segment");
         for (int i = 0; i < elementCount; i++)
         {
             var mode = Mode(ref r);
