@@ -47,8 +47,9 @@ internal static unsafe class ArtifactLoader
 
         var text = reader.Get(ArtifactFormat.TextSection);
         var ehFrame = reader.Get(ArtifactFormat.EhFrameSection);
-        var addressMap = OffsetTableSections.DecodeAddressMap(Pointer(file, reader.Get(ArtifactFormat.AddressMapSection)), (int)reader.Get(ArtifactFormat.AddressMapSection).Size);
-        var trapTable = OffsetTableSections.DecodeTrapTable(Pointer(file, reader.Get(ArtifactFormat.TrapsSection)), (int)reader.Get(ArtifactFormat.TrapsSection).Size);
+        var addressMap = AddressMapSection.Decode(View(file, reader.Get(ArtifactFormat.AddressMapSection)));
+        var traps = reader.Get(ArtifactFormat.TrapsSection);
+        var trapTable = TrapTableSection.Decode(Pointer(file, traps), (int)traps.Size);
         int defined = info.FunctionBodies.Count;
         if (defined == 0) return new LoadedArtifact(info, name, null, file);
 

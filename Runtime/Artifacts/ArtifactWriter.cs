@@ -46,8 +46,8 @@ internal static class ArtifactWriter
         Metadata(elf, ArtifactFormat.ModuleSection, ModuleInfoSection.Encode(info));
         Metadata(elf, ArtifactFormat.NamesSection, NamesSection.Encode(displayName, info.Names));
         Metadata(elf, ArtifactFormat.FunctionsSection, compiled is null ? EmptyLayout : CodeLayoutSection.Encode(compiled));
-        Metadata(elf, ArtifactFormat.TrapsSection, compiled is null ? EmptyTable : OffsetTableSections.Encode(compiled.TrapTable));
-        Metadata(elf, ArtifactFormat.AddressMapSection, compiled is null ? EmptyTable : OffsetTableSections.Encode(compiled.AddressMap));
+        Metadata(elf, ArtifactFormat.TrapsSection, compiled is null ? EmptyTable : TrapTableSection.Encode(compiled.TrapTable));
+        Metadata(elf, ArtifactFormat.AddressMapSection, compiled is null ? EmptyTable : AddressMapSection.Encode(compiled.AddressMap));
         if (image is not null) SymbolTable(elf, image.Symbols, text, textOffset);
 
         var bytes = elf.Build(ElfBuilder.TypeShared, ArtifactFormat.OsAbi, ArtifactFormat.FlagsModule);

@@ -55,23 +55,58 @@ internal sealed class CompiledModule
 
 /// <summary>
 /// Sorted pairs (code offset, wasm offset): code from one entry's offset up to the next belongs to the wasm
-/// operator at that module offset. The arrays are managed for code compiled in the process and views of the
-/// mapped artifact for loaded code.
+/// operator at that module offset. Code loaded from an artifact decodes its compact form on first lookup.
 /// </summary>
-internal sealed class AddressMap(ReadOnlyMemory<int> codeOffsets, ReadOnlyMemory<int> wasmOffsets)
+internal sealed class AddressMap
 {
-    public ReadOnlyMemory<int> CodeOffsets { get; } = codeOffsets;
-    public ReadOnlyMemory<int> WasmOffsets { get; } = wasmOffsets;
+    private int[]? _codeOffsets, _wasmOffsets;
+    private Func<(int[] Code, int[] Wasm)>? _decode;
 
-    public int Count => CodeOffsets.Length;
+    public AddressMap(int[] codeOffsets, int[] wasmOffsets)
+    {
+        _codeOffsets = codeOffsets;
+        _wasmOffsets = wasmOffsets;
+        Count = codeOffsets.Length;
+    }
+
+    /// <summary>A map of <paramref name="count"/> entries that <paramref name="decode"/> produces when first needed.</summary>
+    public AddressMap(int count, Func<(int[] Code, int[] Wasm)> decode)
+    {
+        Count = count;
+        _decode = decode;
+    }
+
+    public int Count { get; }
+
+    public ReadOnlySpan<int> CodeOffsets => Decoded().Code;
+    public ReadOnlySpan<int> WasmOffsets => Decoded().Wasm;
 
     /// <summary>The wasm offset of the operator whose code contains <paramref name="codeOffset"/>.</summary>
     public bool TryLookup(int codeOffset, out int wasmOffset)
     {
-        int i = CodeOffsets.Span.BinarySearch(codeOffset);
+        var (code, wasm) = Decoded();
+        int i = Array.BinarySearch(code, codeOffset);
         if (i < 0) i = ~i - 1;
-        wasmOffset = i >= 0 ? WasmOffsets.Span[i] : 0;
+        wasmOffset = i >= 0 ? wasm[i] : 0;
         return i >= 0;
+    }
+
+    private (int[] Code, int[] Wasm) Decoded()
+    {
+        if (_codeOffsets is null)
+        {
+            lock (this)
+            {
+                if (_codeOffsets is null)
+                {
+                    var (code, wasm) = _decode!();
+                    _wasmOffsets = wasm;
+                    Volatile.Write(ref _codeOffsets, code);
+                    _decode = null;
+                }
+            }
+        }
+        return (_codeOffsets, _wasmOffsets!);
     }
 }
 

@@ -3,7 +3,7 @@ using Sharptime.Benchmarks;
 
 // `decode-throughput`: our decode+validate against V8's WebAssembly.validate on the same module, in
 // one run (median of several), printed as a Markdown table. `compile-throughput`: the baseline JIT against V8's
-// compile of the same module. `wasi`: the larger WASI test program against its native build. Anything else goes
+// compile of the same module. `artifact-load`: DeserializeFile against compiling from scratch. `wasi`: the larger WASI test program against its native build. Anything else goes
 // to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "decode-throughput")
 {
@@ -14,6 +14,12 @@ if (args.Length > 0 && args[0] == "compile-throughput")
 {
     int runs = args.Length > 1 ? int.Parse(args[1]) : 9;
     return CompileThroughput.Run(runs);
+}
+if (args.Length > 0 && args[0] == "scratch") return Scratch.Run();
+if (args.Length > 0 && args[0] == "artifact-load")
+{
+    int runs = args.Length > 1 ? int.Parse(args[1]) : 9;
+    return ArtifactLoad.Run(runs);
 }
 if (args.Length > 0 && args[0] == "cpu")
 {
