@@ -5,14 +5,20 @@ using System.Runtime.InteropServices;
 namespace Sharptime.Benchmarks;
 
 /// <summary>
-/// Loading a precompiled artifact against compiling the module from scratch, in the same run: the generated C-like
-/// module of <c>CompileThroughput</c> (several MB of x86-64), median of several runs.
+/// Loading a precompiled artifact against compiling the module from scratch, in the same run: generated C-like modules
+/// (<see cref="SyntheticModule"/>) of about 6 MB and 32 MB of x86-64, median of several runs.
 /// </summary>
 internal static class ArtifactLoad
 {
     public static int Run(int runs)
     {
-        var bytes = DecodeValidateBenchmark.CreateModule();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        foreach (int wasmBytes in (int[])[1_200_000, DecodeValidateBenchmark.CodeBytes]) Run(SyntheticModule.Generate(wasmBytes), runs);
+        return 0;
+    }
+
+    private static void Run(byte[] bytes, int runs)
+    {
         using var engine = new Engine();
         var artifact = engine.PrecompileModule(bytes);
         var path = Path.Combine(Path.GetTempPath(), $"sharptime-bench-{Environment.ProcessId}.cwasm");
@@ -42,8 +48,8 @@ internal static class ArtifactLoad
                 memory[i] = sw.Elapsed.TotalMilliseconds;
             }
 
+            Console.WriteLine();
             Console.WriteLine($"module: {bytes.Length:N0} bytes of wasm, {text.Size:N0} bytes of x86-64, artifact {artifact.Length:N0} bytes; {runs} runs each, median shown");
-            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
             Console.WriteLine();
             Console.WriteLine("| what | median ms | ratio to compiling |");
             Console.WriteLine("|---|---:|---:|");
@@ -51,7 +57,6 @@ internal static class ArtifactLoad
             Console.WriteLine(Row("`Module.FromBytes` + compile (decode, validate, compile, map)", baseline, baseline));
             Console.WriteLine(Row("`Module.DeserializeFile` (map, checksum, check settings, register)", CompileThroughput.Median(file), baseline));
             Console.WriteLine(Row("`Module.Deserialize` from a byte array (copy into a memfd, then as above)", CompileThroughput.Median(memory), baseline));
-            return 0;
         }
         finally
         {

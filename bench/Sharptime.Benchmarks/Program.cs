@@ -15,7 +15,6 @@ if (args.Length > 0 && args[0] == "compile-throughput")
     int runs = args.Length > 1 ? int.Parse(args[1]) : 9;
     return CompileThroughput.Run(runs);
 }
-if (args.Length > 0 && args[0] == "scratch") return Scratch.Run();
 if (args.Length > 0 && args[0] == "artifact-load")
 {
     int runs = args.Length > 1 ? int.Parse(args[1]) : 9;
