@@ -54,7 +54,13 @@ public sealed class Module
         Exports = exports;
         Layout = new VMContextLayout(info);
         _compiled = new Lazy<LoadedCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+        _memoryImages = new Lazy<Vm.MemoryImages.MemoryImageSet?>(() => Vm.MemoryImages.MemoryImageSet.ForModule(Info, Name), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<Vm.MemoryImages.MemoryImageSet?> _memoryImages;
+
+    /// <summary>The images this module's memories start from, built (and written to a memfd) on first use; null when none.</summary>
+    internal Vm.MemoryImages.MemoryImageSet? MemoryImages => _memoryImages.Value;
 
     private readonly Lazy<LoadedCode?> _compiled;
 
