@@ -45,7 +45,7 @@ internal static partial class NativeMethods
 
     private const int MapFixed = 0x10;
     public const uint MfdCloexec = 0x1, MfdAllowSealing = 0x2;
-    public const int FAddSeals = 1033;
+    public const int FAddSeals = 1033, FGetSeals = 1034;
     public const int FSealShrink = 0x2, FSealGrow = 0x4, FSealWrite = 0x8;
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -102,6 +102,9 @@ internal static partial class NativeMethods
 
     /// <summary>Adds seals to a memfd created with <see cref="MfdAllowSealing"/>; 0, or the errno.</summary>
     public static int AddSeals(int fd, int seals) => fcntl(fd, FAddSeals, seals) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    /// <summary>The seals of a memfd, or -1.</summary>
+    public static int GetSeals(int fd) => fcntl(fd, FGetSeals, 0);
 
     /// <summary>Closes a descriptor that no SafeHandle owns yet.</summary>
     public static void Close(int fd) => close(fd);
