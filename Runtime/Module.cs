@@ -55,10 +55,22 @@ public sealed class Module
         }
         Exports = exports;
         Layout = new VMContextLayout(info);
-        _compiled = artifact is not null
-            ? new Lazy<LoadedCode?>(artifact.Code)
-            : new Lazy<LoadedCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+        if (artifact is not null)
+        {
+            _compiled = new Lazy<LoadedCode?>(artifact.Code);
+            _memoryImages = new Lazy<Vm.MemoryImages.MemoryImageSet?>(artifact.MemoryImages);
+        }
+        else
+        {
+            _compiled = new Lazy<LoadedCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+            _memoryImages = new Lazy<Vm.MemoryImages.MemoryImageSet?>(() => Vm.MemoryImages.MemoryImageSet.ForModule(Info, Name), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
     }
+
+    private readonly Lazy<Vm.MemoryImages.MemoryImageSet?> _memoryImages;
+
+    /// <summary>The images this module's memories start from, built (and written to a memfd) on first use; null when none.</summary>
+    internal Vm.MemoryImages.MemoryImageSet? MemoryImages => _memoryImages.Value;
 
     private readonly Lazy<LoadedCode?> _compiled;
 

@@ -22,8 +22,8 @@ internal static class ArtifactFormat
     public const ushort MachineX64 = 62;
     public const ushort MachineAArch64 = 183;
 
-    /// <summary>Alignment of <c>.text</c> and memory images in the file: the page size they are mapped with.</summary>
-    public const int PageAlignment = 4096;
+    /// <summary>Alignment of <c>.text</c> and memory images in the file: the page size they are mapped with (recorded as <c>page-size</c>).</summary>
+    public static readonly int PageAlignment = Math.Max(4096, Environment.SystemPageSize);
 
     public const string ChecksumSection = ".sharptime.checksum";
     public const string TextSection = ".text";

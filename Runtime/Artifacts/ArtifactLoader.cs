@@ -3,11 +3,12 @@ using Sharptime.Compiler;
 using Sharptime.Format;
 using Sharptime.Vm;
 using Sharptime.Vm.Debugging;
+using Sharptime.Vm.MemoryImages;
 
 namespace Sharptime.Artifacts;
 
 /// <summary>A module read back from an artifact: what <see cref="Module"/> needs, all pointing into the mapping.</summary>
-internal sealed record LoadedArtifact(ModuleInfo Info, string? Name, LoadedCode? Code, MappedArtifactFile File);
+internal sealed record LoadedArtifact(ModuleInfo Info, string? Name, LoadedCode? Code, MemoryImageSet? MemoryImages, MappedArtifactFile File);
 
 /// <summary>
 /// Turns a mapped artifact into a loaded module: checks identity, checksum and engine settings, decodes the metadata
@@ -50,8 +51,9 @@ internal static unsafe class ArtifactLoader
         var addressMap = AddressMapSection.Decode(View(file, reader.Get(ArtifactFormat.AddressMapSection)));
         var traps = reader.Get(ArtifactFormat.TrapsSection);
         var trapTable = TrapTableSection.Decode(Pointer(file, traps), (int)traps.Size);
+        var images = Images(reader, bytes, info, file);
         int defined = info.FunctionBodies.Count;
-        if (defined == 0) return new LoadedArtifact(info, name, null, file);
+        if (defined == 0) return new LoadedArtifact(info, name, null, images, file);
 
         if (text.Offset % ArtifactFormat.PageAlignment != 0 || text.Offset % Environment.SystemPageSize != 0)
             throw new InvalidArtifactException($"section .text starts at {text.Offset}, not at a page boundary");
@@ -65,7 +67,22 @@ internal static unsafe class ArtifactLoader
         var memory = CodeMemory.InPlace(file.Address + (nint)text.Offset, (int)text.Size, file.Address + (nint)ehFrame.Offset, (int)ehFrame.Size, image);
         var code = new LoadedCode(compiled, memory, info, name);
         CodeRegistry.Register(code);
-        return new LoadedArtifact(info, name, code, file);
+        return new LoadedArtifact(info, name, code, images, file);
+    }
+
+    /// <summary>The memory images, mapped from the artifact file itself; null when the module has none.</summary>
+    private static MemoryImageSet? Images(ArtifactReader reader, ReadOnlySpan<byte> bytes, ModuleInfo info, MappedArtifactFile file)
+    {
+        var mappings = ImagesSection.Decode(Slice(bytes, reader.Get(ArtifactFormat.ImagesSection)), reader, out var covered);
+        if (mappings.Length == 0) return null;
+        try
+        {
+            return new MemoryImageSet(info, file.Handle, mappings, covered);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidArtifactException($"section {ArtifactFormat.ImagesSection}: {e.Message}");
+        }
     }
 
     private static ushort HostMachine => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture switch

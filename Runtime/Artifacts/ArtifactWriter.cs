@@ -3,6 +3,7 @@ using Sharptime.Artifacts.Sections;
 using Sharptime.Compiler;
 using Sharptime.Format;
 using Sharptime.Vm.Debugging;
+using Sharptime.Vm.MemoryImages;
 
 namespace Sharptime.Artifacts;
 
@@ -43,11 +44,22 @@ internal static class ArtifactWriter
         long metadataOffset = AlignUp(ehFrameOffset + ehFrame.Length, ArtifactFormat.PageAlignment);
         Metadata(elf, ArtifactFormat.EngineSection, metadata.Encode(), metadataOffset);
         Metadata(elf, ArtifactFormat.TypesSection, TypesSection.Encode(info.Types));
-        Metadata(elf, ArtifactFormat.ModuleSection, ModuleInfoSection.Encode(info));
+        var images = MemoryImagePlanner.Plan(info, ArtifactFormat.PageAlignment);
+        Metadata(elf, ArtifactFormat.ModuleSection, ModuleInfoSection.Encode(info, images.IsCovered));
         Metadata(elf, ArtifactFormat.NamesSection, NamesSection.Encode(displayName, info.Names));
         Metadata(elf, ArtifactFormat.FunctionsSection, compiled is null ? EmptyLayout : CodeLayoutSection.Encode(compiled));
         Metadata(elf, ArtifactFormat.TrapsSection, compiled is null ? EmptyTable : TrapTableSection.Encode(compiled.TrapTable));
         Metadata(elf, ArtifactFormat.AddressMapSection, compiled is null ? EmptyTable : AddressMapSection.Encode(compiled.AddressMap));
+        Metadata(elf, ArtifactFormat.ImagesSection, ImagesSection.Encode(images));
+        for (int i = 0; i < images.Images.Count; i++)
+        {
+            var data = new byte[checked((int)images.Images[i].Length)];
+            images.Images[i].WriteTo(data);
+            elf.Add(new ElfBuilder.Section
+            {
+                Name = ImagesSection.ImageSectionName(i), Type = ElfBuilder.ShtProgBits, Data = data, Alignment = (ulong)ArtifactFormat.PageAlignment,
+            });
+        }
         if (image is not null) SymbolTable(elf, image.Symbols, text, textOffset);
 
         var bytes = elf.Build(ElfBuilder.TypeShared, ArtifactFormat.OsAbi, ArtifactFormat.FlagsModule);

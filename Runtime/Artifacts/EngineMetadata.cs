@@ -39,6 +39,8 @@ internal sealed class EngineMetadata
         ["address-map"] = config.GenerateAddressMap ? "on" : "off",
         ["wasm-features"] = "bulk-memory,multi-value,mutable-global,nontrapping-float-to-int,reference-types,sign-extension,simd",
         ["bounds-checks"] = "explicit",
+        // Text and memory images are aligned for mapping with this page size.
+        ["page-size"] = ArtifactFormat.PageAlignment.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [MaxWasmStackKey] = config.MaxWasmStack.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 

@@ -1,10 +1,18 @@
 using Sharptime.Format;
+using Sharptime.Vm.MemoryImages;
 
 namespace Sharptime.Vm;
 
 /// <summary>Builds an instance in the spec's order: imports, definitions, globals, segments, start function.</summary>
 internal static unsafe class Instantiator
 {
+    /// <summary>
+    /// When set, this thread's instantiations copy every data segment instead of mapping images (benchmarks compare
+    /// both ways; tests compare the contents). Per thread so it never leaks into unrelated instantiations.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool MemoryImagesDisabled;
+
     public static void Run(Instance instance, object[] imports)
     {
         var store = instance.Store;
@@ -65,11 +73,16 @@ internal static unsafe class Instantiator
         }
         for (int i = 0; i < functions.Length; i++) *(nint*)(vmctx + layout.FuncRef((uint)i)) = functions[i].FuncRef;
 
-        // 3. Memories and tables.
+        // 3. Memories and tables. A memory with an image gets its initial data now, mapped copy-on-write; the planner
+        // only gives an image when no segment applied before that data (step 6 and 7) can trap.
+        var images = MemoryImagesDisabled || info.Memories.Count == info.ImportedMemoryCount ? null : module.MemoryImages;
         for (int i = info.ImportedMemoryCount; i < memories.Length; i++)
         {
             var t = info.Memories[i];
-            memories[i] = new Memory(store, new LinearMemory(t.Limits.Min, t.Limits.Max));
+            var linear = new LinearMemory(t.Limits.Min, t.Limits.Max);
+            memories[i] = new Memory(store, linear);
+            if (images is not null && images.TryGetImage(i, out var image))
+                linear.TryMapImage(image.MemoryOffset, image.Length, images.File, image.FileOffset);
         }
         for (int i = 0; i < memories.Length; i++) *(nint*)(vmctx + layout.Memory((uint)i)) = memories[i].Linear.Definition;
         for (int i = info.ImportedTableCount; i < tables.Length; i++)
@@ -155,6 +168,11 @@ internal static unsafe class Instantiator
             var seg = info.Data[i];
             if (seg.Mode != SegmentMode.Active) continue;
             var memory = memories[seg.MemoryIndex].Linear;
+            if (images is not null && memory.HasImage && images.Covers(i))
+            {
+                data[i] = ReadOnlyMemory<byte>.Empty;
+                continue;
+            }
             ulong offset = (uint)ConstEval(instance, globals, seg.MemoryOffset!.Value).I32;
             var bytes = data[i].Span;
             if (offset + (ulong)bytes.Length > memory.ByteLength) throw new TrapException(TrapCode.MemoryOutOfBounds);

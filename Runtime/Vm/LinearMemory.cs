@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Sharptime.Vm;
 
@@ -73,6 +74,48 @@ internal sealed unsafe class LinearMemory : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Whether <see cref="TryMapImage"/> has mapped an initialisation image into this memory.</summary>
+    public bool HasImage { get; private set; }
+
+    /// <summary>
+    /// Replaces the committed bytes [<paramref name="offset"/>, +<paramref name="length"/>) with a private copy-on-write
+    /// mapping of <paramref name="file"/> from <paramref name="fileOffset"/>: the pages are shared with the file until
+    /// written, so a large image costs one mmap instead of a copy. Call it before anything writes the range.
+    /// </summary>
+    /// <returns>false (the memory unchanged and still zero) when the range is not page-aligned, not inside the committed
+    /// size, or the OS refuses the mapping; the caller then copies instead.</returns>
+    public bool TryMapImage(ulong offset, ulong length, SafeFileHandle file, long fileOffset)
+    {
+        ulong page = NativeMethods.PageSize;
+        if (Base == 0 || HasImage || length == 0 || offset % page != 0 || length % page != 0 || fileOffset < 0 ||
+            (ulong)fileOffset % page != 0 || offset > ByteLength || length > ByteLength - offset)
+            return false;
+        bool added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            // The range lies inside the committed part of our own reservation (checked above), so MAP_FIXED only
+            // replaces pages this memory owns; the reservation's bounds, and so Grow and Dispose, are unchanged.
+            int errno = NativeMethods.MapFilePrivateFixed(Base + (nint)offset, (nuint)length, (int)file.DangerousGetHandle(), fileOffset);
+            if (errno != 0)
+            {
+                // A failed MAP_FIXED may already have dropped the old pages: put zeroed read-write memory back.
+                NativeMethods.MapAnonymousFixed(Base + (nint)offset, (nuint)length, NativeMethods.ProtRead | NativeMethods.ProtWrite);
+                return false;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (added) file.DangerousRelease();
+        }
+        HasImage = true;
+        return true;
     }
 
     public Span<byte> Span => new((void*)Base, checked((int)Math.Min(ByteLength, int.MaxValue)));

@@ -3,8 +3,9 @@ using Sharptime.Benchmarks;
 
 // `decode-throughput`: our decode+validate against V8's WebAssembly.validate on the same module, in
 // one run (median of several), printed as a Markdown table. `compile-throughput`: the baseline JIT against V8's
-// compile of the same module. `artifact-load`: DeserializeFile against compiling from scratch. `wasi`: the larger WASI test program against its native build. Anything else goes
-// to BenchmarkDotNet.
+// compile of the same module. `artifact-load`: DeserializeFile against compiling from scratch. `wasi`: the larger WASI
+// test program against its native build. `instantiate-image`: instantiation with 1/16/256 MiB data images, with images
+// on and off. Anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "decode-throughput")
 {
     int runs = args.Length > 1 ? int.Parse(args[1]) : 15;
@@ -32,6 +33,11 @@ if (args.Length > 0 && args[0] == "wasi")
     int runs = args.Length > 2 ? int.Parse(args[2]) : 7;
     int scale = args.Length > 3 ? int.Parse(args[3]) : 1;
     return WasiProgram.Run(dir, runs, scale);
+}
+if (args.Length > 0 && args[0] == "instantiate-image")
+{
+    int runs = args.Length > 1 ? int.Parse(args[1]) : 21;
+    return InstantiateImage.Run(runs);
 }
 BenchmarkSwitcher.FromAssembly(typeof(DecodeValidateBenchmark).Assembly).Run(args);
 return 0;
