@@ -6,8 +6,8 @@ using Sharptime.Vm;
 namespace Sharptime.Benchmarks;
 
 /// <summary>
-/// Instantiation of a module whose memory starts with 1, 16 or 256 MiB of data: with copy-on-write memory images,
-/// with images switched off (every byte copied), and for the same memory without data. Each sample is one
+/// Instantiation of a module whose memory starts with 1, 16 or 256 MiB of data: with copy-on-write memory images (from
+/// the module's memfd, and from a precompiled artifact file loaded with <c>Module.DeserializeFile</c>), with images switched off (every byte copied), and for the same memory without data. Each sample is one
 /// <c>Linker.Instantiate</c> in a fresh store (store creation and disposal are outside the timing); medians are shown.
 /// A second measurement adds writing one byte per 4 KiB page afterwards, where the image path pays its page copies.
 /// </summary>
@@ -20,14 +20,19 @@ internal static class InstantiateImage
         Console.WriteLine($"{runs} runs per cell (copy path at 256 MiB: {Math.Max(3, runs / 4)}), median shown");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, page {Environment.SystemPageSize} B");
         Console.WriteLine();
-        Console.WriteLine("| data | no data (same memory) | image | copy (images off) | image vs no data | copy / image | image, once per module (plan + memfd) |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| data | no data (same memory) | image | image, module from a .cwasm file | copy (images off) | image vs no data | copy / image | image, once per module (plan + memfd) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         var touchRows = new List<string>();
         foreach (int mib in new[] { 1, 16, 256 })
         {
             int bytes = mib << 20;
             uint pages = (uint)(bytes / 65536) + 1;
-            var withData = Module.FromBytes(engine, DataModule(pages, Pattern(bytes)));
+            var wasm = DataModule(pages, Pattern(bytes));
+            var withData = Module.FromBytes(engine, wasm);
+            var artifactPath = Path.Combine(Path.GetTempPath(), $"sharptime-bench-image-{Environment.ProcessId}-{mib}.cwasm");
+            File.WriteAllBytes(artifactPath, engine.PrecompileModule(wasm));
+            var fromFile = Module.DeserializeFile(engine, artifactPath);
+            File.Delete(artifactPath); // the mapping keeps the file's pages
             var noData = Module.FromBytes(engine, DataModule(pages, []));
             var setup = Stopwatch.StartNew();
             _ = withData.MemoryImages; // the one-time cost: plan and write the memfd
@@ -36,8 +41,9 @@ internal static class InstantiateImage
 
             double none = Median(linker, noData, runs, touch: false);
             double image = Median(linker, withData, runs, touch: false);
+            double file = Median(linker, fromFile, runs, touch: false);
             double copy = WithImagesOff(() => Median(linker, withData, copyRuns, touch: false));
-            Console.WriteLine(F($"| {mib} MiB | {Us(none)} | {Us(image)} | {Us(copy)} | {image / none:F2}x | {copy / image:F0}x | {Us(setupUs)} |"));
+            Console.WriteLine(F($"| {mib} MiB | {Us(none)} | {Us(image)} | {Us(file)} | {Us(copy)} | {image / none:F2}x | {copy / image:F0}x | {Us(setupUs)} |"));
 
             double imageTouch = Median(linker, withData, copyRuns, touch: true);
             double copyTouch = WithImagesOff(() => Median(linker, withData, copyRuns, touch: true));
