@@ -18,7 +18,8 @@ public sealed unsafe class Memory
     public Memory(Store store, long minimumPages, long? maximumPages = null)
         : this(CheckStore(store), new LinearMemory(
             minimumPages >= 0 ? (ulong)minimumPages : throw new ArgumentOutOfRangeException(nameof(minimumPages)),
-            maximumPages is { } m ? (m >= 0 ? (ulong)m : throw new ArgumentOutOfRangeException(nameof(maximumPages))) : null))
+            maximumPages is { } m ? (m >= 0 ? (ulong)m : throw new ArgumentOutOfRangeException(nameof(maximumPages))) : null,
+            store.Engine.Config.GuardedMemoryReservation))
     {
     }
 

@@ -67,7 +67,7 @@ public sealed class Module
     private LoadedCode? Compile()
     {
         if (Layout.DefinedFunctionCount == 0) return null;
-        var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config.GenerateAddressMap);
+        var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config.GenerateAddressMap, Engine.Config.UncheckedAccessLimit);
         var image = Vm.Debugging.CodeImageDescription.ForModule(compiled, Info, Name, Engine.Config);
         var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code, image), Info, Name);
         CodeRegistry.Register(loaded);

@@ -69,7 +69,7 @@ internal static unsafe class Instantiator
         for (int i = info.ImportedMemoryCount; i < memories.Length; i++)
         {
             var t = info.Memories[i];
-            memories[i] = new Memory(store, new LinearMemory(t.Limits.Min, t.Limits.Max));
+            memories[i] = new Memory(store, new LinearMemory(t.Limits.Min, t.Limits.Max, engine.Config.GuardedMemoryReservation));
         }
         for (int i = 0; i < memories.Length; i++) *(nint*)(vmctx + layout.Memory((uint)i)) = memories[i].Linear.Definition;
         for (int i = info.ImportedTableCount; i < tables.Length; i++)
