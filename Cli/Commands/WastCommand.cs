@@ -13,13 +13,15 @@ internal static class WastCommand
             Description = "WebAssembly script files (.wast).",
             Arity = ArgumentArity.OneOrMore,
         };
+        var boundsChecks = BoundsChecksOption.Create();
         var command = new Command("wast", "Run WebAssembly script (.wast) files. Exit code 0 when no command failed, 1 otherwise.")
         {
+            boundsChecks,
             files,
         };
         command.SetAction(parse =>
         {
-            var runner = new WastRunner();
+            var runner = new WastRunner(config: BoundsChecksOption.ToConfig(parse.GetValue(boundsChecks)));
             int passed = 0, failed = 0, skipped = 0;
             foreach (var file in parse.GetValue(files)!)
             {
