@@ -232,3 +232,17 @@ public sealed class GuardPageTests
         Assert.Equal(BoundsChecks.GuardPages, Config.ParseBoundsChecks("guard"));
     }
 }
+
+/// <summary>Faults the handler must not swallow, in a child process because they end it.</summary>
+public sealed class GuardPageChildProcessTests
+{
+    [Fact]
+    public void FaultInNativeCodeThatIsNotOursStillKillsTheProcess()
+    {
+        var (exit, output) = ChildProcess.Run("native-fault");
+
+        Assert.Contains("installed", output);
+        Assert.DoesNotContain("survived", output);
+        Assert.Equal(128 + 11, exit);   // killed by SIGSEGV: the default action ran
+    }
+}
