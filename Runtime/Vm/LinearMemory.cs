@@ -4,7 +4,9 @@ namespace Sharptime.Vm;
 
 /// <summary>
 /// A linear memory: the whole addressable range is reserved up front (PROT_NONE) and committed read-write as it
-/// grows, so the base never moves. Owns a native VMMemory definition {base, length in bytes}.
+/// grows, so the base never moves. For guard-page bounds checks the reservation is larger than any 32-bit address
+/// plus unchecked offset (<see cref="Config.GuardedMemoryReservation"/>), so such accesses past the end fault.
+/// Owns a native VMMemory definition {base, length in bytes}.
 /// </summary>
 internal sealed unsafe class LinearMemory : IDisposable
 {
