@@ -213,6 +213,34 @@ public sealed class GuardPageTests
     }
 
     [Fact]
+    public async Task ThreadsTrapWhileOtherModulesAreRegistered()
+    {
+        using var stop = new CancellationTokenSource();
+        var loader = Task.Run(() =>
+        {
+            // Each compiled module republishes the handler's registry while the traps below read it.
+            for (int i = 0; !stop.IsCancellationRequested && i < 200; i++)
+            {
+                using var store = new Store<int>(Guarded, 0);
+                _ = Instantiate(store, AccessModule($"(i64.load offset={i} (local.get $a))"));
+            }
+        });
+        var workers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+        {
+            using var store = new Store<int>(Guarded, 0);
+            var run = Instantiate(store, AccessModule("(i64.load (local.get $a))")).GetFunction("run")!;
+            for (int i = 0; i < 300; i++)
+            {
+                Assert.Equal(TrapCode.MemoryOutOfBounds, Assert.Throws<TrapException>(() => run.Call(65536 + i)).Code);
+                Assert.Equal(0L, run.Call(i)[0].AsI64());
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        await stop.CancelAsync();
+        await loader;
+    }
+
+    [Fact]
     public void ExplicitModeReservesOnlyTheMaximum()
     {
         using var store = new Store<int>(Explicit, 0);
