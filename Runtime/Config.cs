@@ -57,6 +57,90 @@ public sealed class Config
     /// </summary>
     public bool DebugInfo { get; set; } = ParseDebugInfo(Environment.GetEnvironmentVariable(DebugInfoVariable));
 
+    /// <summary>
+    /// How loads and stores are kept inside their 32-bit memory. Defaults to <see cref="Sharptime.BoundsChecks.GuardPages"/>
+    /// on Linux x86-64 unless the environment variable <c>SHARPTIME_BOUNDS_CHECKS</c> is <c>explicit</c> when the
+    /// config is created (<c>guard</c> selects guard pages); elsewhere <see cref="Sharptime.BoundsChecks.Explicit"/>.
+    /// </summary>
+    public BoundsChecks BoundsChecks
+    {
+        get => _boundsChecks;
+        set
+        {
+            if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "unknown bounds-check mode");
+            _boundsChecks = value;
+        }
+    }
+
+    private BoundsChecks _boundsChecks = ParseBoundsChecks(Environment.GetEnvironmentVariable(BoundsChecksVariable));
+
+    private ulong _memoryReservation = FourGiB;
+
+    /// <summary>
+    /// Address space, in bytes, reserved up front for each 32-bit memory in <see cref="Sharptime.BoundsChecks.GuardPages"/>
+    /// mode (unused in explicit mode, where a memory reserves its maximum size). Default and minimum 4 GiB, the whole
+    /// 32-bit index range; at most 64 GiB; a multiple of 64 KiB. Bytes beyond 4 GiB act as guard region.
+    /// </summary>
+    public ulong MemoryReservation
+    {
+        get => _memoryReservation;
+        set
+        {
+            if (value < FourGiB || value > 16 * FourGiB || value % 65536 != 0)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "MemoryReservation must be a multiple of 64 KiB between 4 GiB and 64 GiB.");
+            _memoryReservation = value;
+        }
+    }
+
+    private ulong _memoryGuardSize = FourGiB / 2;
+
+    /// <summary>
+    /// Inaccessible address space, in bytes, reserved after each 32-bit memory's <see cref="MemoryReservation"/> in
+    /// <see cref="Sharptime.BoundsChecks.GuardPages"/> mode. A load or store whose static offset plus access size fits
+    /// in the reservation beyond 4 GiB plus this guard needs no explicit check; larger offsets keep one. Default
+    /// 2 GiB; at most 4 GiB; a multiple of 64 KiB.
+    /// </summary>
+    public ulong MemoryGuardSize
+    {
+        get => _memoryGuardSize;
+        set
+        {
+            if (value > FourGiB || value % 65536 != 0)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "MemoryGuardSize must be a multiple of 64 KiB of at most 4 GiB.");
+            _memoryGuardSize = value;
+        }
+    }
+
+    private const ulong FourGiB = 1UL << 32;
+
+    /// <summary>Environment variable that picks the default <see cref="BoundsChecks"/> (<c>guard</c> or <c>explicit</c>).</summary>
+    internal const string BoundsChecksVariable = "SHARPTIME_BOUNDS_CHECKS";
+
+    /// <summary>Whether guard-page memories can work here: the signal handler is x86-64 Linux machine code.</summary>
+    internal static bool GuardPagesSupported =>
+        OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64;
+
+    /// <summary>The default <see cref="BoundsChecks"/> for a value of <see cref="BoundsChecksVariable"/> (null when unset).</summary>
+    internal static BoundsChecks ParseBoundsChecks(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "explicit" => BoundsChecks.Explicit,
+        "guard" or "guard-pages" or "guardpages" => BoundsChecks.GuardPages,
+        _ => GuardPagesSupported ? BoundsChecks.GuardPages : BoundsChecks.Explicit,
+    };
+
+    /// <summary>
+    /// Bytes reserved for each 32-bit memory (reservation plus guard), or 0 when memories reserve only their maximum
+    /// (explicit checks, or a platform without the signal handler).
+    /// </summary>
+    internal ulong GuardedMemoryReservation =>
+        BoundsChecks == BoundsChecks.GuardPages && GuardPagesSupported ? MemoryReservation + MemoryGuardSize : 0;
+
+    /// <summary>
+    /// The largest static offset plus access size compiled code may leave unchecked: every effective address
+    /// (a u32 index plus that) then lands in the reserved range. 0 means check every access.
+    /// </summary>
+    internal ulong UncheckedAccessLimit => GuardedMemoryReservation is var r and > 0 ? r - FourGiB : 0;
+
     /// <summary>Environment variable that turns on <see cref="ProfilingStrategy"/> by default (value <c>perfmap</c>).</summary>
     internal const string ProfileVariable = "SHARPTIME_PROFILE";
 

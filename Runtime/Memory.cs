@@ -8,6 +8,9 @@ public sealed unsafe class Memory
 {
     internal Memory(Store store, LinearMemory memory)
     {
+        // Guard-page code leaves accesses unchecked: every memory it can reach must have the full reservation.
+        if (store.Engine.Config.GuardedMemoryReservation > 0 && !memory.IsGuarded)
+            throw new InvalidOperationException("a memory of a guard-page store must be created with the guarded reservation");
         Store = store;
         Linear = memory;
         store.Own(memory);
@@ -18,7 +21,8 @@ public sealed unsafe class Memory
     public Memory(Store store, long minimumPages, long? maximumPages = null)
         : this(CheckStore(store), new LinearMemory(
             minimumPages >= 0 ? (ulong)minimumPages : throw new ArgumentOutOfRangeException(nameof(minimumPages)),
-            maximumPages is { } m ? (m >= 0 ? (ulong)m : throw new ArgumentOutOfRangeException(nameof(maximumPages))) : null))
+            maximumPages is { } m ? (m >= 0 ? (ulong)m : throw new ArgumentOutOfRangeException(nameof(maximumPages))) : null,
+            store.Engine.Config.GuardedMemoryReservation))
     {
     }
 

@@ -86,7 +86,7 @@ public sealed class Module
     private LoadedCode? Compile()
     {
         if (Layout.DefinedFunctionCount == 0) return null;
-        var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config.GenerateAddressMap);
+        var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config.GenerateAddressMap, Engine.Config.UncheckedAccessLimit);
         var image = Vm.Debugging.CodeImageDescription.ForModule(compiled, Info, Name, Engine.Config);
         var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code, image), Info, Name);
         CodeRegistry.Register(loaded);
@@ -236,7 +236,7 @@ public sealed class Module
             ? WasmFrontEnd.DecodeAndValidate(bytes.ToArray())
             : WasmFrontEnd.DecodeAndValidate(Wat.ToBinary(DecodeUtf8Text(bytes), null));
         var layout = new VMContextLayout(info);
-        var compiled = layout.DefinedFunctionCount == 0 ? null : ModuleCompiler.Compile(info, layout, engine.Config.GenerateAddressMap);
+        var compiled = layout.DefinedFunctionCount == 0 ? null : ModuleCompiler.Compile(info, layout, engine.Config.GenerateAddressMap, engine.Config.UncheckedAccessLimit);
         return ArtifactWriter.WriteModule(compiled, info, name ?? info.Names.ModuleName, EngineMetadata.For(engine.Config), engine.Config);
     }
 

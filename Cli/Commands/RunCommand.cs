@@ -21,7 +21,7 @@ internal static class RunCommand
         Guest arguments that look like options go after '--' or after FILE.
         """;
 
-    private static readonly string[] ValueOptions = ["--dir", "--dir-ro", "--env", "--invoke"];
+    private static readonly string[] ValueOptions = ["--dir", "--dir-ro", "--env", "--invoke", BoundsChecksOption.Name];
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -47,6 +47,7 @@ internal static class RunCommand
             HelpName = "K=V",
             AllowMultipleArgumentsPerToken = false,
         };
+        var boundsChecks = BoundsChecksOption.Create();
         var file = new Argument<FileInfo>("file") { Description = "The module: a .wasm binary or .wat text." };
         var args = new Argument<string[]>("args")
         {
@@ -59,6 +60,7 @@ internal static class RunCommand
             dirs,
             readOnlyDirs,
             env,
+            boundsChecks,
             file,
             args,
         };
@@ -74,7 +76,7 @@ internal static class RunCommand
             bool wasi = false;
             try
             {
-                using var engine = new Engine();
+                using var engine = new Engine(BoundsChecksOption.ToConfig(parse.GetValue(boundsChecks)));
                 var module = Load(engine, options.File);
                 wasi = module.Imports.Any(i => i.ModuleName == WasiLinkerExtensions.Module);
                 if (wasi || options.Invoke is null) return RunWasi(engine, module, options, output, error);

@@ -33,6 +33,7 @@ internal static class ArtifactFormat
     public const string TypesSection = ".sharptime.types";
     public const string FunctionsSection = ".sharptime.functions";
     public const string TrapsSection = ".sharptime.traps";
+    public const string FaultSitesSection = ".sharptime.fault_sites";
     public const string AddressMapSection = ".sharptime.address_map";
     public const string NamesSection = ".sharptime.names";
     public const string ImagesSection = ".sharptime.images";

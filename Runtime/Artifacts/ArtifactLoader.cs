@@ -59,7 +59,10 @@ internal static unsafe class ArtifactLoader
             throw new InvalidArtifactException($"section .text starts at {text.Offset}, not at a page boundary");
         if (ehFrame.Offset != text.Offset + Vm.Unwind.EhFrameWriter.PlacementAfter((int)text.Size))
             throw new InvalidArtifactException($"section .eh_frame is at {ehFrame.Offset}, not right after .text");
-        var compiled = CodeLayoutSection.Decode(Slice(bytes, reader.Get(ArtifactFormat.FunctionsSection)), defined, (int)text.Size, addressMap, trapTable);
+        var faults = reader.Get(ArtifactFormat.FaultSitesSection);
+        var (faultSites, memoryTrapEntry) = FaultSitesSection.Decode(Pointer(file, faults), (int)faults.Size, (int)text.Size);
+        var compiled = CodeLayoutSection.Decode(Slice(bytes, reader.Get(ArtifactFormat.FunctionsSection)), defined, (int)text.Size, addressMap, trapTable,
+            faultSites, memoryTrapEntry);
 
         if (!file.TryMakeExecutable(text.Offset, ehFrame.Offset + ehFrame.Size - text.Offset))
             throw new InvalidArtifactException("the system refused to make the mapped text executable (is the file on a noexec mount?)");

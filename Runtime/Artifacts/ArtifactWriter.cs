@@ -49,6 +49,7 @@ internal static class ArtifactWriter
         Metadata(elf, ArtifactFormat.NamesSection, NamesSection.Encode(displayName, info.Names));
         Metadata(elf, ArtifactFormat.FunctionsSection, compiled is null ? EmptyLayout : CodeLayoutSection.Encode(compiled));
         Metadata(elf, ArtifactFormat.TrapsSection, compiled is null ? EmptyTable : TrapTableSection.Encode(compiled.TrapTable));
+        Metadata(elf, ArtifactFormat.FaultSitesSection, FaultSitesSection.Encode(compiled));
         Metadata(elf, ArtifactFormat.AddressMapSection, compiled is null ? EmptyTable : AddressMapSection.Encode(compiled.AddressMap));
         Metadata(elf, ArtifactFormat.ImagesSection, ImagesSection.Encode(images));
         for (int i = 0; i < images.Images.Count; i++)

@@ -38,7 +38,11 @@ internal sealed class EngineMetadata
         ["compiler"] = "baseline",
         ["address-map"] = config.GenerateAddressMap ? "on" : "off",
         ["wasm-features"] = "bulk-memory,multi-value,mutable-global,nontrapping-float-to-int,reference-types,sign-extension,simd",
-        ["bounds-checks"] = "explicit",
+        ["bounds-checks"] = config.BoundsChecks == BoundsChecks.GuardPages ? "guard-pages" : "explicit",
+        // Loads and stores whose offset stays below this many bytes past 4 GiB carry no check: it is in the code.
+        ["unchecked-access-limit"] = config.UncheckedAccessLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["memory-reservation"] = config.MemoryReservation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["memory-guard-size"] = config.MemoryGuardSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         // Text and memory images are aligned for mapping with this page size.
         ["page-size"] = ArtifactFormat.PageAlignment.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [MaxWasmStackKey] = config.MaxWasmStack.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -41,6 +41,15 @@ internal sealed class CompiledModule
     /// <summary>Trap sites, by the code offset the raise stub records.</summary>
     public required TrapTable TrapTable { get; init; }
 
+    /// <summary>
+    /// Offsets of the load and store instructions left to guard pages, ascending (functions are emitted in order):
+    /// a fault at exactly one of these is an out-of-bounds access. Empty with explicit bounds checks.
+    /// </summary>
+    public ReadOnlyMemory<int> FaultSites { get; init; } = ReadOnlyMemory<int>.Empty;
+
+    /// <summary>Offset of the <see cref="TrapCode.MemoryOutOfBounds"/> raise entry the signal handler resumes at; -1 without fault sites.</summary>
+    public int MemoryTrapEntryOffset { get; init; } = -1;
+
     public bool IsEntryTrampoline(int codeOffset) =>
         ArrayEntryOffsets.Length > 0 && codeOffset >= ArrayEntryOffsets[0] && codeOffset < EntryTrampolinesEnd;
 

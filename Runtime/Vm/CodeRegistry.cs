@@ -1,5 +1,6 @@
 using Sharptime.Compiler;
 using Sharptime.Format;
+using Sharptime.Vm.Signals;
 
 namespace Sharptime.Vm;
 
@@ -28,7 +29,8 @@ internal sealed class LoadedCode
 
 /// <summary>
 /// Every loaded text section in the process, sorted by address, for mapping a PC to its module. Readers take
-/// a snapshot array without locking; writers replace it under a lock.
+/// a snapshot array without locking; writers replace it under a lock. Code with guard-page fault sites is also
+/// published to the native <see cref="FaultRegistry"/> the signal handler reads (before it can run).
 /// </summary>
 internal static class CodeRegistry
 {
@@ -37,6 +39,7 @@ internal static class CodeRegistry
 
     public static void Register(LoadedCode code)
     {
+        FaultRegistry.Register(code.Start, code.Length, code.Compiled.FaultSites.Span, code.Compiled.MemoryTrapEntryOffset);
         lock (s_gate)
         {
             var next = new LoadedCode[s_byAddress.Length + 1];
@@ -60,6 +63,7 @@ internal static class CodeRegistry
             Array.Copy(s_byAddress, at + 1, next, at, next.Length - at);
             s_byAddress = next;
         }
+        FaultRegistry.Unregister(code.Start);
     }
 
     /// <summary>The loaded code containing <paramref name="pc"/>, or null.</summary>

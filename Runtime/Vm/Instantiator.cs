@@ -79,7 +79,7 @@ internal static unsafe class Instantiator
         for (int i = info.ImportedMemoryCount; i < memories.Length; i++)
         {
             var t = info.Memories[i];
-            var linear = new LinearMemory(t.Limits.Min, t.Limits.Max);
+            var linear = new LinearMemory(t.Limits.Min, t.Limits.Max, engine.Config.GuardedMemoryReservation);
             memories[i] = new Memory(store, linear);
             if (images is not null && images.TryGetImage(i, out var image))
                 linear.TryMapImage(image.MemoryOffset, image.Length, images.File, image.FileOffset);

@@ -10,7 +10,7 @@ namespace Sharptime.Benchmarks;
 /// </summary>
 internal static class CpuSuite
 {
-    public static int Run(string cpuDirectory, int runs)
+    public static int Run(string cpuDirectory, int runs, string? boundsChecks = null)
     {
         var programs = Path.Combine(cpuDirectory, "programs.txt");
         var outDir = Path.Combine(cpuDirectory, "out");
@@ -27,7 +27,8 @@ internal static class CpuSuite
         Console.WriteLine("|---|---:|---:|---:|---:|");
         double logSum = 0;
         int count = 0;
-        using var engine = new Engine();
+        using var engine = new Engine(ConfigFor(boundsChecks));
+        Console.WriteLine($"bounds checks: {engine.Config.BoundsChecks}");
         foreach (var line in File.ReadLines(programs))
         {
             if (line.Length == 0 || line[0] == '#') continue;
@@ -44,6 +45,60 @@ internal static class CpuSuite
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {n} | {native:F1} | {ours:F1} | {ratio:F2}x |"));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **geometric mean** | | | | **{Math.Exp(logSum / count):F2}x** |"));
+        return 0;
+    }
+
+    private static Config ConfigFor(string? boundsChecks) => boundsChecks switch
+    {
+        null => new Config(),
+        "explicit" => new Config { BoundsChecks = BoundsChecks.Explicit },
+        "guard" => new Config { BoundsChecks = BoundsChecks.GuardPages },
+        _ => throw new ArgumentException($"bounds checks: expected explicit, guard or both, got '{boundsChecks}'"),
+    };
+
+    /// <summary>
+    /// Each program under explicit bounds checks and under guard pages, interleaved per program so both modes see
+    /// the same machine load: medians, each mode's ratio to native, and guard / explicit.
+    /// </summary>
+    public static int RunBothBoundsChecks(string cpuDirectory, int runs)
+    {
+        var programs = Path.Combine(cpuDirectory, "programs.txt");
+        var outDir = Path.Combine(cpuDirectory, "out");
+        if (!File.Exists(programs) || !Directory.Exists(outDir))
+        {
+            Console.Error.WriteLine($"error: build the programs first: {Path.Combine(cpuDirectory, "build.sh")} (needs clang and lld)");
+            return 1;
+        }
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuName()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        Console.WriteLine($"median of {runs} calls after one warm-up call, each side; ratios to native and guard / explicit (lower is better)");
+        Console.WriteLine();
+        Console.WriteLine("| program | n | native ms | explicit ms | guard ms | explicit / native | guard / native | guard / explicit |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        double logExplicit = 0, logGuard = 0, logSpeed = 0;
+        int count = 0;
+        using var explicitEngine = new Engine(ConfigFor("explicit"));
+        using var guardEngine = new Engine(ConfigFor("guard"));
+        foreach (var line in File.ReadLines(programs))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string name = parts[0];
+            int n = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            int expected = int.Parse(parts[2], CultureInfo.InvariantCulture);
+            string wasm = Path.Combine(outDir, name + ".wasm");
+
+            double native = Native(Path.Combine(outDir, "native", name), n, runs, expected);
+            double ex = Sharptime(explicitEngine, wasm, n, runs, expected);
+            double guard = Sharptime(guardEngine, wasm, n, runs, expected);
+            logExplicit += Math.Log(ex / native);
+            logGuard += Math.Log(guard / native);
+            logSpeed += Math.Log(guard / ex);
+            count++;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {n} | {native:F1} | {ex:F1} | {guard:F1} | {ex / native:F2}x | {guard / native:F2}x | {guard / ex:F2}x |"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| **geometric mean** | | | | | **{Math.Exp(logExplicit / count):F2}x** | **{Math.Exp(logGuard / count):F2}x** | **{Math.Exp(logSpeed / count):F2}x** |"));
         return 0;
     }
 

@@ -25,7 +25,9 @@ if (args.Length > 0 && args[0] == "cpu")
 {
     string dir = args.Length > 1 ? args[1] : "bench/cpu";
     int runs = args.Length > 2 ? int.Parse(args[2]) : 7;
-    return CpuSuite.Run(dir, runs);
+    // Optional: explicit | guard (one mode) or both (each program timed in both modes side by side).
+    string? boundsChecks = args.Length > 3 ? args[3] : null;
+    return boundsChecks == "both" ? CpuSuite.RunBothBoundsChecks(dir, runs) : CpuSuite.Run(dir, runs, boundsChecks);
 }
 if (args.Length > 0 && args[0] == "wasi")
 {

@@ -181,4 +181,51 @@ public sealed class WastAndRunTests : IDisposable
         Assert.StartsWith("error: ", error);
         Assert.Contains("env", error);
     }
+
+    private const string OutOfBounds = """
+        (module
+          (memory 1)
+          (func (export "peek") (param i32) (result i32) (i32.load offset=4 (local.get 0))))
+        """;
+
+    [Theory]
+    [InlineData("explicit")]
+    [InlineData("guard")]
+    public void WastTakesTheBoundsCheckMode(string mode)
+    {
+        var script = WriteFile("oob.wast", $$"""
+            {{OutOfBounds}}
+            (assert_return (invoke "peek" (i32.const 65528)) (i32.const 0))
+            (assert_trap (invoke "peek" (i32.const 65529)) "out of bounds memory access")
+            (assert_trap (invoke "peek" (i32.const -1)) "out of bounds memory access")
+            """);
+
+        var (exit, output, _) = Run("wast", "--bounds-checks", mode, script);
+
+        Assert.Equal(["PASS oob.wast (4 passed)", "4 passed, 0 failed"], output);
+        Assert.Equal(0, exit);
+    }
+
+    [Theory]
+    [InlineData("explicit")]
+    [InlineData("guard")]
+    public void RunTakesTheBoundsCheckMode(string mode)
+    {
+        var module = WriteFile("oob.wat", OutOfBounds);
+
+        var (exit, _, error) = Run("run", "--bounds-checks", mode, "--invoke", "peek", module, "65533");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("out of bounds memory access", error);
+    }
+
+    [Fact]
+    public void AnUnknownBoundsCheckModeIsRejected()
+    {
+        var module = WriteFile("oob.wat", OutOfBounds);
+
+        var (exit, _, _) = Run("run", "--bounds-checks", "none", "--invoke", "peek", module, "0");
+
+        Assert.NotEqual(0, exit);
+    }
 }

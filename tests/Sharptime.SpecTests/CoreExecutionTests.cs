@@ -8,7 +8,8 @@ namespace Sharptime.SpecTests;
 /// <summary>
 /// The WebAssembly 2.0 core suite (<c>spec/core/*.wast</c>) executed by <see cref="WastRunner"/>: every command of every
 /// script, through the public embedding API. Non-SIMD scripts must pass completely (nothing failed, nothing skipped);
-/// SIMD scripts (<c>simd_*.wast</c>) must not fail, but may skip their v128 commands.
+/// SIMD scripts (<c>simd_*.wast</c>) must not fail, but may skip their v128 commands. Runs with guard-page bounds
+/// checks; <see cref="CoreExecutionExplicitBoundsTests"/> runs the same scripts with explicit checks.
 /// </summary>
 public sealed class CoreExecutionTests(ITestOutputHelper output)
 {
@@ -17,10 +18,12 @@ public sealed class CoreExecutionTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Scripts))]
-    public void ScriptRuns(string script)
+    public void ScriptRuns(string script) => Run(output, script, BoundsChecks.GuardPages);
+
+    internal static void Run(ITestOutputHelper output, string script, BoundsChecks boundsChecks)
     {
         var path = Path.Combine(SpecDirectory.Require("core"), script);
-        var result = new WastRunner().RunFile(path);
+        var result = new WastRunner(config: new Config { BoundsChecks = boundsChecks }).RunFile(path);
         output.WriteLine(result.ToString());
         bool simd = script.StartsWith("simd_", StringComparison.Ordinal);
         if (simd) foreach (var skip in result.Skips) output.WriteLine($"  skipped {skip}");
@@ -37,4 +40,15 @@ public sealed class CoreExecutionTests(ITestOutputHelper output)
         foreach (var skip in result.Skips.Take(20)) text.Append("  skipped ").Append(skip).Append('\n');
         return text.ToString();
     }
+}
+
+/// <summary>The core suite again with explicit bounds checks, so both bounds-check modes are covered on every run.</summary>
+public sealed class CoreExecutionExplicitBoundsTests(ITestOutputHelper output)
+{
+    /// <summary>One case per script, as <see cref="CoreExecutionTests"/>.</summary>
+    public static TheoryData<string> Scripts() => CoreSpecTests.Scripts();
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void ScriptRuns(string script) => CoreExecutionTests.Run(output, script, BoundsChecks.Explicit);
 }

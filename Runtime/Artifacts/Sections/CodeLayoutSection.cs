@@ -31,7 +31,8 @@ internal static class CodeLayoutSection
     /// functions, checking that every function lies in the text, in order, before the trampolines, and every trampoline
     /// and stub lies in the text, so nothing can point a call outside the mapping.
     /// </summary>
-    public static CompiledModule Decode(ReadOnlySpan<byte> bytes, int definedFunctions, int textLength, AddressMap addressMap, TrapTable trapTable)
+    public static CompiledModule Decode(ReadOnlySpan<byte> bytes, int definedFunctions, int textLength, AddressMap addressMap, TrapTable trapTable,
+        ReadOnlyMemory<int> faultSites, int memoryTrapEntry)
     {
         var r = new SectionReader(bytes, ArtifactFormat.FunctionsSection);
         int n = (int)r.U32();
@@ -70,6 +71,8 @@ internal static class CodeLayoutSection
             Unwind = [],
             AddressMap = addressMap,
             TrapTable = trapTable,
+            FaultSites = faultSites,
+            MemoryTrapEntryOffset = memoryTrapEntry,
         };
     }
 }

@@ -10,8 +10,11 @@ namespace Sharptime.Compiler.X64;
 internal sealed partial class FunctionCompiler
 {
     /// <summary>
-    /// Loads and stores with an explicit bounds check: r11 = address + offset + size (64-bit, cannot wrap) is
-    /// compared with the memory's byte length, then the access uses [base + r11 - size].
+    /// Loads and stores. With an explicit bounds check, r11 = address + offset + size (64-bit, cannot wrap) is
+    /// compared with the memory's byte length and the access uses [base + r11 - size]. Left to guard pages (the
+    /// static offset plus size within <see cref="ModuleCompilerX64.UncheckedAccessLimit"/>), r11 = the zero-extended
+    /// 32-bit address and the access uses [base + r11 + offset], which always lands in the memory's reservation;
+    /// the access instruction is recorded as a fault site so the signal handler can turn its fault into the trap.
     /// </summary>
     private void CompileMemoryAccess(ref Operator op)
     {
@@ -29,23 +32,40 @@ internal sealed partial class FunctionCompiler
         }
         var address = Pop();
         ulong end = op.MemoryOffset + (ulong)size;
+        // disp32 is signed: offsets past 2 GiB cannot be a displacement, so they keep the explicit check.
+        _guardedAccess = end <= _module.UncheckedAccessLimit && op.MemoryOffset <= int.MaxValue;
         int addrReg = -1;
-        if (address.Loc == Loc.Const)
+        if (_guardedAccess)
         {
-            _a.mov(Scratch, (long)((uint)address.Bits + end));
+            _accessDisplacement = (int)op.MemoryOffset;
+            if (address.Loc == Loc.Const) _a.mov(Scratch32, (int)(uint)address.Bits);
+            else
+            {
+                addrReg = ToGpr(address, _depth);
+                // Re-zero-extend rather than trust the upper half: an unchecked access must never see it.
+                _a.mov(Scratch32, D[addrReg]);
+            }
         }
         else
         {
-            addrReg = ToGpr(address, _depth);
-            if (end <= int.MaxValue) _a.lea(Scratch, qword_ptr[Q[addrReg] + (int)end]);
+            _accessDisplacement = -size;
+            if (address.Loc == Loc.Const)
+            {
+                _a.mov(Scratch, (long)((uint)address.Bits + end));
+            }
             else
             {
-                _a.mov(Scratch, (long)end);
-                _a.add(Scratch, Q[addrReg]);
+                addrReg = ToGpr(address, _depth);
+                if (end <= int.MaxValue) _a.lea(Scratch, qword_ptr[Q[addrReg] + (int)end]);
+                else
+                {
+                    _a.mov(Scratch, (long)end);
+                    _a.add(Scratch, Q[addrReg]);
+                }
             }
+            _a.cmp(Scratch, qword_ptr[MemDef + VMMemoryLayout.Length]);
+            _a.ja(TrapLabel(TrapCode.MemoryOutOfBounds));
         }
-        _a.cmp(Scratch, qword_ptr[MemDef + VMMemoryLayout.Length]);
-        _a.ja(TrapLabel(TrapCode.MemoryOutOfBounds));
 
         if (isStore)
         {
@@ -62,8 +82,9 @@ internal sealed partial class FunctionCompiler
             {
                 if (addrReg >= 0) FreeGpr(addrReg);
                 int x = AllocXmm();
-                if (opcode == Opcode.F32Load) _a.movss(X[x], dword_ptr[MemBase + Scratch - size]);
-                else _a.movsd(X[x], qword_ptr[MemBase + Scratch - size]);
+                MarkAccess();
+                if (opcode == Opcode.F32Load) _a.movss(X[x], dword_ptr[MemBase + Scratch + _accessDisplacement]);
+                else _a.movsd(X[x], qword_ptr[MemBase + Scratch + _accessDisplacement]);
                 PushXmm(opcode == Opcode.F32Load ? ValType.F32 : ValType.F64, x);
                 return;
             }
@@ -71,60 +92,77 @@ internal sealed partial class FunctionCompiler
         int r = addrReg >= 0 ? addrReg : AllocGpr();
         var type = opcode is Opcode.I32Load or Opcode.I32Load8S or Opcode.I32Load8U or Opcode.I32Load16S or Opcode.I32Load16U
             ? ValType.I32 : ValType.I64;
+        int disp = _accessDisplacement;
+        MarkAccess();
         switch (opcode)
         {
-            case Opcode.I32Load: _a.mov(D[r], dword_ptr[MemBase + Scratch - 4]); break;
-            case Opcode.I64Load: _a.mov(Q[r], qword_ptr[MemBase + Scratch - 8]); break;
-            case Opcode.I32Load8S: _a.movsx(D[r], byte_ptr[MemBase + Scratch - 1]); break;
+            case Opcode.I32Load: _a.mov(D[r], dword_ptr[MemBase + Scratch + disp]); break;
+            case Opcode.I64Load: _a.mov(Q[r], qword_ptr[MemBase + Scratch + disp]); break;
+            case Opcode.I32Load8S: _a.movsx(D[r], byte_ptr[MemBase + Scratch + disp]); break;
             case Opcode.I32Load8U:
-            case Opcode.I64Load8U: _a.movzx(D[r], byte_ptr[MemBase + Scratch - 1]); break;
-            case Opcode.I32Load16S: _a.movsx(D[r], word_ptr[MemBase + Scratch - 2]); break;
+            case Opcode.I64Load8U: _a.movzx(D[r], byte_ptr[MemBase + Scratch + disp]); break;
+            case Opcode.I32Load16S: _a.movsx(D[r], word_ptr[MemBase + Scratch + disp]); break;
             case Opcode.I32Load16U:
-            case Opcode.I64Load16U: _a.movzx(D[r], word_ptr[MemBase + Scratch - 2]); break;
-            case Opcode.I64Load8S: _a.movsx(Q[r], byte_ptr[MemBase + Scratch - 1]); break;
-            case Opcode.I64Load16S: _a.movsx(Q[r], word_ptr[MemBase + Scratch - 2]); break;
-            case Opcode.I64Load32S: _a.movsxd(Q[r], dword_ptr[MemBase + Scratch - 4]); break;
-            case Opcode.I64Load32U: _a.mov(D[r], dword_ptr[MemBase + Scratch - 4]); break;
+            case Opcode.I64Load16U: _a.movzx(D[r], word_ptr[MemBase + Scratch + disp]); break;
+            case Opcode.I64Load8S: _a.movsx(Q[r], byte_ptr[MemBase + Scratch + disp]); break;
+            case Opcode.I64Load16S: _a.movsx(Q[r], word_ptr[MemBase + Scratch + disp]); break;
+            case Opcode.I64Load32S: _a.movsxd(Q[r], dword_ptr[MemBase + Scratch + disp]); break;
+            case Opcode.I64Load32U: _a.mov(D[r], dword_ptr[MemBase + Scratch + disp]); break;
             default: throw new InvalidOperationException(opcode.ToString());
         }
         PushGpr(type, r);
     }
 
+    // The access being compiled: displacement from MemBase + Scratch, and whether guard pages check it.
+    private int _accessDisplacement;
+    private bool _guardedAccess;
+
+    /// <summary>Call right before the instruction that touches linear memory: records it as a fault site when unchecked.</summary>
+    private void MarkAccess()
+    {
+        if (_guardedAccess) _module.AddFaultSite(_a.Position);
+    }
+
     private void EmitStore(Opcode opcode, in StackValue v)
     {
         int size = AccessSize(opcode);
+        int disp = _accessDisplacement;
         if (v.Loc == Loc.Xmm)
         {
-            if (opcode == Opcode.F32Store) _a.movss(dword_ptr[MemBase + Scratch - 4], X[v.Reg]);
-            else _a.movsd(qword_ptr[MemBase + Scratch - 8], X[v.Reg]);
+            MarkAccess();
+            if (opcode == Opcode.F32Store) _a.movss(dword_ptr[MemBase + Scratch + disp], X[v.Reg]);
+            else _a.movsd(qword_ptr[MemBase + Scratch + disp], X[v.Reg]);
             return;
         }
         if (v.Loc == Loc.Const)
         {
             switch (size)
             {
-                case 1: _a.mov(byte_ptr[MemBase + Scratch - 1], (byte)v.Bits); return;
-                case 2: _a.mov(word_ptr[MemBase + Scratch - 2], (short)v.Bits); return;
-                case 4: _a.mov(dword_ptr[MemBase + Scratch - 4], (int)v.Bits); return;
+                case 1: MarkAccess(); _a.mov(byte_ptr[MemBase + Scratch + disp], (byte)v.Bits); return;
+                case 2: MarkAccess(); _a.mov(word_ptr[MemBase + Scratch + disp], (short)v.Bits); return;
+                case 4: MarkAccess(); _a.mov(dword_ptr[MemBase + Scratch + disp], (int)v.Bits); return;
             }
             if (v.Bits == (int)v.Bits)
             {
-                _a.mov(qword_ptr[MemBase + Scratch - 8], (int)v.Bits);
+                MarkAccess();
+                _a.mov(qword_ptr[MemBase + Scratch + disp], (int)v.Bits);
                 return;
             }
             int t = AllocGpr();
             _a.mov(Q[t], v.Bits);
-            _a.mov(qword_ptr[MemBase + Scratch - 8], Q[t]);
+            MarkAccess();
+            _a.mov(qword_ptr[MemBase + Scratch + disp], Q[t]);
             FreeGpr(t);
             return;
         }
         int r = v.Reg;
+        MarkAccess();
         switch (size)
         {
-            case 1: _a.mov(byte_ptr[MemBase + Scratch - 1], B[r]); break;
-            case 2: _a.mov(word_ptr[MemBase + Scratch - 2], W[r]); break;
-            case 4: _a.mov(dword_ptr[MemBase + Scratch - 4], D[r]); break;
-            default: _a.mov(qword_ptr[MemBase + Scratch - 8], Q[r]); break;
+            case 1: _a.mov(byte_ptr[MemBase + Scratch + disp], B[r]); break;
+            case 2: _a.mov(word_ptr[MemBase + Scratch + disp], W[r]); break;
+            case 4: _a.mov(dword_ptr[MemBase + Scratch + disp], D[r]); break;
+            default: _a.mov(qword_ptr[MemBase + Scratch + disp], Q[r]); break;
         }
     }
 

@@ -29,8 +29,11 @@ internal sealed class ModuleCompilerX64
     private readonly List<TrapCode> _trapCodes = [];
     private readonly CodeLabel?[] _raiseEntries = new CodeLabel?[TrapCodes.Count];   // by trap code
 
-    public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout, bool addressMap)
+    private readonly List<int> _faultSites = [];
+
+    public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout, bool addressMap, ulong uncheckedAccessLimit = 0)
     {
+        UncheckedAccessLimit = uncheckedAccessLimit;
         _info = info;
         _layout = layout;
         _addressMap = addressMap;
@@ -71,6 +74,21 @@ internal sealed class ModuleCompilerX64
     {
         _trapOffsets.Add(returnOffset);
         _trapCodes.Add(code);
+    }
+
+    /// <summary>Loads and stores whose static offset plus size is at most this are left to the guard pages (0: none).</summary>
+    public ulong UncheckedAccessLimit { get; }
+
+    /// <summary>
+    /// The unchecked access instruction at <paramref name="accessOffset"/> may fault. The signal handler then resumes
+    /// at the memory trap's raise entry as if the instruction were a one-byte call: the recorded trap pc is
+    /// <paramref name="accessOffset"/> + 1, so backtraces look up the access itself like any return address.
+    /// </summary>
+    public void AddFaultSite(int accessOffset)
+    {
+        RaiseEntry(TrapCode.MemoryOutOfBounds);
+        _faultSites.Add(accessOffset);
+        AddTrapSite(accessOffset + 1, TrapCode.MemoryOutOfBounds);
     }
 
     public CompiledModule Compile()
@@ -119,6 +137,10 @@ internal sealed class ModuleCompilerX64
 
         foreach (var (at, frame) in frameSizeFields) _a.PatchInt32(at, frame);
         var code = _a.Finish();
+        // Fault sites are recorded inline, stub sites at each function's end: sort the trap table by offset.
+        var trapOffsets = _trapOffsets.ToArray();
+        var trapCodes = _trapCodes.ToArray();
+        if (_faultSites.Count > 0) Array.Sort(trapOffsets, trapCodes);
         var functionOffsets = new int[n];
         for (int i = 0; i < n; i++) functionOffsets[i] = _a.OffsetOf(_functionLabels[i]);
         return new CompiledModule
@@ -132,7 +154,9 @@ internal sealed class ModuleCompilerX64
             RaiseStubOffset = raiseStub,
             Unwind = [.. unwind],
             AddressMap = new AddressMap(_mapCode.ToArray(), _mapWasm.ToArray()),
-            TrapTable = new TrapTable(_trapOffsets.ToArray(), [.. _trapCodes]),
+            TrapTable = new TrapTable(trapOffsets, trapCodes),
+            FaultSites = _faultSites.ToArray(),
+            MemoryTrapEntryOffset = _faultSites.Count > 0 ? _a.OffsetOf(_raiseEntries[(int)TrapCode.MemoryOutOfBounds]!.Value) : -1,
         };
     }
 

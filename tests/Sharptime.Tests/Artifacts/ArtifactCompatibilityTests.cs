@@ -25,7 +25,7 @@ public class ArtifactCompatibilityTests
     [InlineData("sharptime-version", "0.0.1-other")]
     [InlineData("format-version", "99")]
     [InlineData("target", "riscv64-linux")]
-    [InlineData("bounds-checks", "guard-pages")]
+    [InlineData("bounds-checks", "no-checks")]
     [InlineData("wasm-features", "mvp")]
     public void SettingThatDiffersIsNamedWithBothValues(string key, string value)
     {

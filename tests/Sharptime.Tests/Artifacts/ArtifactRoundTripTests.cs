@@ -149,6 +149,22 @@ public class ArtifactRoundTripTests
     }
 
     [Fact]
+    public void OutOfBoundsLoadInLoadedGuardPageCodeTrapsThroughTheSignalHandler()
+    {
+        using var engine = new Engine(new Config { BoundsChecks = BoundsChecks.GuardPages });
+        var loaded = Module.Deserialize(engine, engine.PrecompileModule(System.Text.Encoding.UTF8.GetBytes(Calc)));
+        var instance = Instantiate(loaded, out var store);
+        using (store)
+        {
+            long before = Sharptime.Vm.Signals.FaultHandler.TrapsFromFaults;
+            var e = Assert.Throws<TrapException>(() => instance.GetFunction("load")!.Typed<int, int>().Call(70_000));
+            Assert.Equal(TrapCode.MemoryOutOfBounds, e.Code);
+            Assert.True(Sharptime.Vm.Signals.FaultHandler.TrapsFromFaults > before, "the trap did not come from a fault");
+            Assert.Contains("calc!func5", e.Backtrace!.ToString());
+        }
+    }
+
+    [Fact]
     public void DetectPrecompiledRecognisesModuleArtifacts()
     {
         using var engine = new Engine();
