@@ -160,7 +160,7 @@ public class ArtifactRoundTripTests
             var e = Assert.Throws<TrapException>(() => instance.GetFunction("load")!.Typed<int, int>().Call(70_000));
             Assert.Equal(TrapCode.MemoryOutOfBounds, e.Code);
             Assert.True(Sharptime.Vm.Signals.FaultHandler.TrapsFromFaults > before, "the trap did not come from a fault");
-            Assert.Contains("calc!func5", e.Backtrace!.ToString());
+            Assert.Contains("calc!func4", e.Backtrace!.ToString());
         }
     }
 
