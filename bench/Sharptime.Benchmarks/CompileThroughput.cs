@@ -24,10 +24,12 @@ internal static class CompileThroughput
         var compile = new double[runs];
         var endToEnd = new double[runs];
         int codeBytes = 0;
+        byte[] code = [];
         for (int i = 0; i < runs; i++)
         {
             var sw = Stopwatch.StartNew();
-            codeBytes = ModuleCompiler.Compile(info, layout).Code.Length;
+            code = ModuleCompiler.Compile(info, layout).Code;
+            codeBytes = code.Length;
             compile[i] = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
             var decoded = WasmFrontEnd.DecodeAndValidate(bytes);
@@ -37,7 +39,7 @@ internal static class CompileThroughput
         // Liftoff is V8's baseline tier, the peer of ours; lazy compilation off so every function is compiled.
         double? v8 = NodeTiming.Median(bytes, runs, "new WebAssembly.Module(bytes)", "--liftoff-only", "--no-wasm-lazy-compilation");
 
-        Console.WriteLine($"module: {bytes.Length:N0} bytes ({mb:F2} MB), {info.FunctionBodies.Count:N0} functions, {codeBytes:N0} bytes of x86-64; {runs} runs each, median shown");
+        Console.WriteLine($"module: {bytes.Length:N0} bytes ({mb:F2} MB), {info.FunctionBodies.Count:N0} functions, {codeBytes:N0} bytes of x86-64 (SHA-256 {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(code))[..16]}); {runs} runs each, median shown");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         Console.WriteLine();
         Console.WriteLine("| what | median ms | MB/s | ratio to V8 |");
