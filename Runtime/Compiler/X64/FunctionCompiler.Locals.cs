@@ -18,7 +18,124 @@ internal sealed partial class FunctionCompiler
     private readonly List<RegisterLocal> _registerLocals = [];
     private sbyte[] _localRegister = [];   // per local: its register, or -1
     private int[] _useCounts = [];
-    private readonly Stack<bool> _blockIsLoop = new();
+    private bool[] _blockIsLoop = new bool[64];   // per open block of the pre-pass: whether it is a loop
+
+    // Pre-pass actions per first byte of an operator. The body is validated, so only block nesting and local
+    // indices matter and the immediates of everything else can be skipped by shape, without decoding the operator
+    // in full (the general reader made this pass cost about as much as decoding for compilation).
+    private const byte ScanNone = 0, ScanLeb = 1, ScanTwoLebs = 2, ScanF32 = 3, ScanF64 = 4, ScanGeneral = 5,
+        ScanBlock = 6, ScanLoop = 7, ScanEnd = 8, ScanLocal = 9;
+    private static readonly byte[] ScanActions = CreateScanActions();
+
+    private static byte[] CreateScanActions()
+    {
+        var actions = new byte[256];
+        for (int b = 0; b < 256; b++)
+        {
+            var info = OperatorTable.GetSingleByte((byte)b);
+            actions[b] = info is null ? ScanGeneral : info.Immediate switch
+            {
+                ImmediateKind.None => ScanNone,
+                // One LEB or one byte (block types, memory indices and heap types are single bytes or LEBs).
+                ImmediateKind.BlockType or ImmediateKind.LabelIndex or ImmediateKind.FunctionIndex or ImmediateKind.LocalIndex
+                    or ImmediateKind.GlobalIndex or ImmediateKind.TableIndex or ImmediateKind.MemoryIndex or ImmediateKind.I32
+                    or ImmediateKind.I64 or ImmediateKind.HeapType or ImmediateKind.DataIndex or ImmediateKind.ElemIndex => ScanLeb,
+                ImmediateKind.CallIndirect or ImmediateKind.MemArg or ImmediateKind.TableInit or ImmediateKind.TableCopy
+                    or ImmediateKind.MemoryCopy or ImmediateKind.MemoryInit => ScanTwoLebs,
+                ImmediateKind.F32 => ScanF32,
+                ImmediateKind.F64 => ScanF64,
+                _ => ScanGeneral,   // br_table, typed select, anything rare: the general reader
+            };
+        }
+        actions[(int)Opcode.Block] = ScanBlock;
+        actions[(int)Opcode.If] = ScanBlock;
+        actions[(int)Opcode.Loop] = ScanLoop;
+        actions[(int)Opcode.End] = ScanEnd;
+        actions[(int)Opcode.LocalGet] = ScanLocal;
+        actions[(int)Opcode.LocalSet] = ScanLocal;
+        actions[(int)Opcode.LocalTee] = ScanLocal;
+        return actions;
+    }
+
+    /// <summary>
+    /// Adds up, per local, its local.get/set/tee operators, weighted by loop nesting (x4 per loop, at most 64).
+    /// </summary>
+    private void CountLocalUses(OperatorReader body, Span<int> counts)
+    {
+        ReadOnlySpan<byte> code = body.Code;
+        byte[] actions = ScanActions;
+        int pos = body.Position;
+        int loopDepth = 0, weight = 1, depth = 0;
+        while (pos < code.Length)
+        {
+            switch (actions[code[pos]])
+            {
+                case ScanNone:
+                    pos++;
+                    break;
+                case ScanLeb:
+                    pos = SkipLeb(code, pos + 1);
+                    break;
+                case ScanTwoLebs:
+                    pos = SkipLeb(code, SkipLeb(code, pos + 1));
+                    break;
+                case ScanF32:
+                    pos += 5;
+                    break;
+                case ScanF64:
+                    pos += 9;
+                    break;
+                case ScanLocal:
+                {
+                    uint index = code[pos + 1];
+                    if (index < 0x80) pos += 2;
+                    else
+                    {
+                        body.Position = pos;
+                        body.Read(out var op);
+                        index = op.Index;
+                        pos = body.Position;
+                    }
+                    counts[(int)index] += weight;
+                    break;
+                }
+                case ScanBlock:
+                case ScanLoop:
+                {
+                    bool loop = code[pos] == (byte)Opcode.Loop;
+                    if (depth == _blockIsLoop.Length) Array.Resize(ref _blockIsLoop, 2 * depth);
+                    _blockIsLoop[depth++] = loop;
+                    if (loop)
+                    {
+                        loopDepth++;
+                        weight = loopDepth >= 3 ? 64 : 1 << (2 * loopDepth);
+                    }
+                    pos = SkipLeb(code, pos + 1);
+                    break;
+                }
+                case ScanEnd:
+                    pos++;
+                    if (depth > 0 && _blockIsLoop[--depth])
+                    {
+                        loopDepth--;
+                        weight = loopDepth >= 3 ? 64 : 1 << (2 * loopDepth);
+                    }
+                    break;
+                default:
+                    body.Position = pos;
+                    body.Read(out _);
+                    pos = body.Position;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The position after the LEB128 at <paramref name="pos"/> (the body is validated, so it is well formed).</summary>
+    private static int SkipLeb(ReadOnlySpan<byte> code, int pos)
+    {
+        while ((code[pos++] & 0x80) != 0) { }
+        return pos;
+    }
 
     private readonly struct RegisterLocal(uint local, int reg, ValType type, Mem home)
     {
@@ -41,38 +158,7 @@ internal sealed partial class FunctionCompiler
         }
         var counts = _useCounts.AsSpan(0, _localCount);
         counts.Clear();
-        int loopDepth = 0;
-        int weight = 1;
-        var depthKinds = _blockIsLoop;
-        depthKinds.Clear();
-        while (!body.IsAtEnd)
-        {
-            body.Read(out var op);
-            switch (op.Opcode)
-            {
-                case Opcode.Block:
-                case Opcode.If:
-                    depthKinds.Push(false);
-                    break;
-                case Opcode.Loop:
-                    depthKinds.Push(true);
-                    loopDepth++;
-                    weight = loopDepth >= 3 ? 64 : 1 << (2 * loopDepth);
-                    break;
-                case Opcode.End:
-                    if (depthKinds.Count > 0 && depthKinds.Pop())
-                    {
-                        loopDepth--;
-                        weight = loopDepth >= 3 ? 64 : 1 << (2 * loopDepth);
-                    }
-                    break;
-                case Opcode.LocalGet:
-                case Opcode.LocalSet:
-                case Opcode.LocalTee:
-                    counts[(int)op.Index] += weight;
-                    break;
-            }
-        }
+        CountLocalUses(body, counts);
 
         // Pick the most used locals of each register class (ties to the lower index); a few candidates, so
         // repeated selection beats sorting every local.
