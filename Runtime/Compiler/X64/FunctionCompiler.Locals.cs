@@ -18,6 +18,9 @@ internal sealed partial class FunctionCompiler
     private readonly List<RegisterLocal> _registerLocals = [];
     private sbyte[] _localRegister = [];   // per local: its register, or -1
     private int[] _useCounts = [];
+    // Where this function's first save and reload sequences were emitted (-1: not yet). The sequences depend only
+    // on the register locals, fixed per function, so later ones copy those bytes instead of encoding again.
+    private int _saveAt, _saveLength, _reloadAt, _reloadLength;
     private bool[] _blockIsLoop = new bool[64];   // per open block of the pre-pass: whether it is a loop
 
     // Pre-pass actions per first byte of an operator. The body is validated, so only block nesting and local
@@ -149,6 +152,8 @@ internal sealed partial class FunctionCompiler
     {
         foreach (var r in _registerLocals) _localRegister[r.Local] = -1;
         _registerLocals.Clear();
+        _saveAt = -1;
+        _reloadAt = -1;
         if (_localCount > _localRegister.Length)
         {
             int size = Math.Max(_localCount, 2 * _localRegister.Length);
@@ -209,6 +214,12 @@ internal sealed partial class FunctionCompiler
     /// <summary>Loads every register-resident local from its home slot (function entry, after calls).</summary>
     private void ReloadRegisterLocals()
     {
+        if (_reloadAt >= 0)
+        {
+            _a.Repeat(_reloadAt, _reloadLength);
+            return;
+        }
+        int start = _a.Position;
         foreach (var r in _registerLocals)
         {
             switch (r.Type)
@@ -219,11 +230,19 @@ internal sealed partial class FunctionCompiler
                 default: _a.mov(Q[r.Reg], r.Home); break;
             }
         }
+        _reloadAt = start;
+        _reloadLength = _a.Position - start;
     }
 
     /// <summary>Writes every register-resident local to its home slot (before calls, which clobber registers).</summary>
     private void SaveRegisterLocals()
     {
+        if (_saveAt >= 0)
+        {
+            _a.Repeat(_saveAt, _saveLength);
+            return;
+        }
+        int start = _a.Position;
         foreach (var r in _registerLocals)
         {
             switch (r.Type)
@@ -234,5 +253,7 @@ internal sealed partial class FunctionCompiler
                 default: _a.mov(r.Home, Q[r.Reg]); break;
             }
         }
+        _saveAt = start;
+        _saveLength = _a.Position - start;
     }
 }

@@ -31,7 +31,8 @@ internal sealed partial class X64Emitter
     }
 
     /// <param name="capacity">Expected code size; a good guess saves regrowing a large buffer.</param>
-    public X64Emitter(int capacity = 1 << 12) => _code = new byte[Math.Max(capacity, 64)];
+    /// <remarks>Every byte below <see cref="Position"/> is written before it is read, so the buffer need not be zeroed (a module's is tens of MB).</remarks>
+    public X64Emitter(int capacity = 1 << 12) => _code = GC.AllocateUninitializedArray<byte>(Math.Max(capacity, 64));
 
     /// <summary>Offset of the next byte to be written.</summary>
     public int Position => _pos;
@@ -70,6 +71,17 @@ internal sealed partial class X64Emitter
         Int32(0);
     }
 
+    /// <summary>
+    /// Appends another copy of the <paramref name="length"/> bytes already emitted at <paramref name="start"/>: for
+    /// sequences repeated verbatim (they must hold no label reference, whose rel32 depends on where it sits).
+    /// </summary>
+    public void Repeat(int start, int length)
+    {
+        Reserve(length);
+        Buffer.BlockCopy(_code, start, _code, _pos, length);
+        _pos += length;
+    }
+
     /// <summary>Resolves every fixup and returns the code.</summary>
     public byte[] Finish()
     {
@@ -82,7 +94,9 @@ internal sealed partial class X64Emitter
             PatchInt32(f.At, target - origin);
         }
         _fixupCount = 0;
-        return _code.AsSpan(0, _pos).ToArray();
+        var code = GC.AllocateUninitializedArray<byte>(_pos);
+        _code.AsSpan(0, _pos).CopyTo(code);
+        return code;
     }
 
     // ---- register numbers --------------------------------------------------------------------------
@@ -116,7 +130,12 @@ internal sealed partial class X64Emitter
         if (_pos + bytes > _code.Length) Grow(bytes);
     }
 
-    private void Grow(int bytes) => Array.Resize(ref _code, Math.Max(_code.Length * 2, _pos + bytes));
+    private void Grow(int bytes)
+    {
+        var larger = GC.AllocateUninitializedArray<byte>(Math.Max(_code.Length * 2, _pos + bytes));
+        _code.AsSpan(0, _pos).CopyTo(larger);
+        _code = larger;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Byte(int b) => _code[_pos++] = (byte)b;
