@@ -1,4 +1,5 @@
 using Sharptime.Format;
+using Sharptime.Validation;
 using static Iced.Intel.AssemblerRegisters;
 using static Sharptime.Compiler.X64.Operands;
 using static Sharptime.Compiler.X64.Registers;
@@ -6,7 +7,8 @@ using static Sharptime.Compiler.X64.Registers;
 namespace Sharptime.Compiler.X64;
 
 /// <summary>
-/// Register-resident locals: the most used locals (counted in a pre-pass, loop bodies weighted up) live in fixed
+/// Register-resident locals: the most used locals (counted during validation or in a pre-pass, loop bodies weighted
+/// up, see <see cref="LocalUseRanking"/>) live in fixed
 /// registers for the whole function, so control-flow merges need no reconciliation. Every local keeps its home
 /// slot; registers are written back before calls and reloaded after, since calls clobber all registers.
 /// </summary>
@@ -61,7 +63,8 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>
-    /// Adds up, per local, its local.get/set/tee operators, weighted by loop nesting (x4 per loop, at most 64).
+    /// Adds up, per local, its local.get/set/tee operators, weighted by loop nesting as validation does
+    /// (<see cref="LocalUseRanking"/>).
     /// </summary>
     private void CountLocalUses(OperatorReader body, Span<int> counts)
     {
@@ -111,7 +114,7 @@ internal sealed partial class FunctionCompiler
                     if (loop)
                     {
                         loopDepth++;
-                        weight = loopDepth >= 3 ? 64 : 1 << (2 * loopDepth);
+                        weight = LocalUseRanking.Weight(loopDepth);
                     }
                     pos = SkipLeb(code, pos + 1);
                     break;
@@ -121,7 +124,7 @@ internal sealed partial class FunctionCompiler
                     if (depth > 0 && _blockIsLoop[--depth])
                     {
                         loopDepth--;
-                        weight = loopDepth >= 3 ? 64 : 1 << (2 * loopDepth);
+                        weight = LocalUseRanking.Weight(loopDepth);
                     }
                     break;
                 default:
@@ -148,7 +151,7 @@ internal sealed partial class FunctionCompiler
         public readonly Mem Home = home;
     }
 
-    private void AssignLocalRegisters(OperatorReader body)
+    private void AssignLocalRegisters(OperatorReader body, int definedIndex)
     {
         foreach (var r in _registerLocals) _localRegister[r.Local] = -1;
         _registerLocals.Clear();
@@ -161,47 +164,38 @@ internal sealed partial class FunctionCompiler
             _localRegister.AsSpan().Fill(-1);
             _useCounts = new int[size];
         }
-        var counts = _useCounts.AsSpan(0, _localCount);
-        counts.Clear();
-        CountLocalUses(body, counts);
 
-        // Pick the most used locals of each register class (ties to the lower index); a few candidates, so
-        // repeated selection beats sorting every local.
-        Span<int> taken = stackalloc int[LocalGprCandidates.Length + LocalXmmCandidates.Length];
-        int gprs = 0, xmms = 0;
-        while (gprs < LocalGprCandidates.Length || xmms < LocalXmmCandidates.Length)
+        // Validation ranked the locals by use; a body compiled without it (or with too many locals) is counted here.
+        var rankings = _info.LocalUseRankings;
+        uint[]? ranking = rankings is not null && (uint)definedIndex < (uint)rankings.Length ? rankings[definedIndex] : null;
+        if (ranking is null)
         {
-            int best = -1, bestUses = 1;
-            for (int i = 0; i < counts.Length; i++)
-            {
-                if (counts[i] <= bestUses) continue;
-                var candidate = LocalType((uint)i);
-                bool full = candidate switch
-                {
-                    ValType.F32 or ValType.F64 => xmms == LocalXmmCandidates.Length,
-                    ValType.V128 => true,
-                    _ => gprs == LocalGprCandidates.Length,
-                };
-                if (full) continue;
-                best = i;
-                bestUses = counts[i];
-            }
-            if (best < 0) break;
-            counts[best] = 0;
-            var type = LocalType((uint)best);
+            var counts = _useCounts.AsSpan(0, _localCount);
+            counts.Clear();
+            CountLocalUses(body, counts);
+            ranking = LocalUseRanking.Rank(counts, _locals);
+        }
+
+        // The most used locals of each register class, until the class's registers run out.
+        int gprs = 0, xmms = 0;
+        foreach (uint local in ranking)
+        {
+            var type = LocalType(local);
             int reg;
-            if (type is ValType.F32 or ValType.F64)
+            if (LocalUseRanking.IsFloatClass(type))
             {
+                if (xmms == LocalXmmCandidates.Length) continue;
                 reg = LocalXmmCandidates[xmms++];
                 _freeXmm &= (ushort)~(1 << reg);
             }
             else
             {
+                if (gprs == LocalGprCandidates.Length) continue;
                 reg = LocalGprCandidates[gprs++];
                 _freeGpr &= (ushort)~(1 << reg);
             }
-            _localRegister[best] = (sbyte)reg;
-            _registerLocals.Add(new RegisterLocal((uint)best, reg, type, LocalQ((uint)best)));
+            _localRegister[local] = (sbyte)reg;
+            _registerLocals.Add(new RegisterLocal(local, reg, type, LocalQ(local)));
         }
     }
 

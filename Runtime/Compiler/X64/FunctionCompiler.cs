@@ -81,7 +81,7 @@ internal sealed partial class FunctionCompiler
         _frames.Clear();
         _trapStubs.Clear();
         ResetRegisters();
-        AssignLocalRegisters(reader);
+        AssignLocalRegisters(reader, definedIndex);
         _epilogue = a.CreateLabel();
 
         // Prologue. The frame size is patched once the body is compiled.
