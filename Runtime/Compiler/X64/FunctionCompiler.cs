@@ -109,10 +109,14 @@ internal sealed partial class FunctionCompiler
             _module.MapAddress(_a.Position, _operatorOffset);
             // The common operators with no immediate or a one-byte one (the body is validated) are dispatched on
             // their byte, without decoding a whole Operator: half the operators, and two indirect jumps fewer each.
-            if (!_unreachable && (uint)pos + 1 < (uint)code.Length && TryCompileSimple(code[pos], code[pos + 1]))
+            if (!_unreachable && (uint)pos + 1 < (uint)code.Length)
             {
-                reader.Position = pos + (code[pos] >= (byte)Opcode.I32Eqz ? 1 : 2);
-                continue;
+                int length = TryCompileSimple(code, pos);
+                if (length > 0)
+                {
+                    reader.Position = pos + length;
+                    continue;
+                }
             }
             reader.Read(out var op);
             if (_unreachable)
@@ -138,12 +142,15 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>
-    /// Compiles a numeric operator without immediates (0x45–0xC4), or local.get/set/tee or i32.const with a one-byte
-    /// immediate <paramref name="next"/>, exactly as <see cref="CompileOperator"/> would. False for anything else.
+    /// Compiles the operator at <paramref name="pos"/> (which is not the body's last byte) when it is a common one
+    /// whose immediates are quick to read here: numeric operators without immediates, local and global access,
+    /// constants, loads and stores, call and br_if with a one-byte index. Does exactly what <see cref="CompileOperator"/>
+    /// would; returns the operator's length, or 0 for anything else (then the general reader decodes it).
     /// </summary>
-    private bool TryCompileSimple(byte opcode, byte next)
+    /// <remarks>The body is validated, so immediates are well formed; LEB128s are still read with bounds checks.</remarks>
+    private int TryCompileSimple(ReadOnlySpan<byte> code, int pos)
     {
-        var op = (Opcode)opcode;
+        var op = (Opcode)code[pos];
         if (op is >= Opcode.I32Eqz and <= Opcode.I64Extend32S)
         {
             if (op != Opcode.I32Eqz) SettleFlags();
@@ -154,29 +161,97 @@ internal sealed partial class FunctionCompiler
             }
             else if (op <= Opcode.F64Copysign) CompileFloatArithmetic(op);
             else CompileConversion(op);
-            return true;
+            return 1;
         }
-        if (next >= 0x80) return false;
+        if (op is >= Opcode.I32Load and <= Opcode.I64Store32)
+        {
+            // memarg: the alignment (one byte once validated: at most 3), then the offset.
+            byte align = code[pos + 1];
+            int end = ReadLebU32(code, pos + 2, out uint offset);
+            SettleFlags();
+            // The same fields OperatorReader.Read fills for a memarg.
+            var memoryOp = new Operator
+            {
+                Opcode = op,
+                Info = OperatorTable.GetSingleByte((byte)op)!,
+                Offset = _operatorOffset,
+                AlignLog2 = align,
+                Bits = offset,
+            };
+            CompileMemoryAccess(ref memoryOp);
+            return end - pos;
+        }
+        byte next = code[pos + 1];
+        if (next >= 0x80)
+        {
+            if (op != Opcode.I32Const) return 0;
+            int end = ReadLebS32(code, pos + 1, out int value);
+            SettleFlags();
+            PushConst(ValType.I32, (uint)value);
+            return end - pos;
+        }
         switch (op)
         {
             case Opcode.LocalGet:
                 SettleFlags();
                 CompileLocalGet(next);
-                return true;
+                return 2;
             case Opcode.LocalSet:
                 SettleFlags();
                 CompileLocalSet(next, tee: false);
-                return true;
+                return 2;
             case Opcode.LocalTee:
                 SettleFlags();
                 CompileLocalSet(next, tee: true);
-                return true;
+                return 2;
+            case Opcode.GlobalGet:
+                SettleFlags();
+                CompileGlobalGet(next);
+                return 2;
             case Opcode.I32Const:
                 SettleFlags();
                 PushConst(ValType.I32, (uint)((next << 25) >> 25));   // a one-byte signed LEB128
-                return true;
+                return 2;
+            case Opcode.Call:
+                SettleFlags();
+                CompileCall(next);
+                return 2;
+            case Opcode.BrIf:
+                // br_if consumes a flags condition as it is (see the general loop).
+                CompileBrIf(next);
+                return 2;
         }
-        return false;
+        return 0;
+    }
+
+    /// <summary>An unsigned LEB128 (well formed: the body is validated); returns the position after it.</summary>
+    private static int ReadLebU32(ReadOnlySpan<byte> code, int pos, out uint value)
+    {
+        uint result = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            uint b = code[pos++];
+            result |= (b & 0x7F) << shift;
+            if (b < 0x80) break;
+        }
+        value = result;
+        return pos;
+    }
+
+    /// <summary>A signed 32-bit LEB128 (well formed: the body is validated); returns the position after it.</summary>
+    private static int ReadLebS32(ReadOnlySpan<byte> code, int pos, out int value)
+    {
+        int result = 0, shift = 0;
+        uint b;
+        do
+        {
+            b = code[pos++];
+            result |= (int)(b & 0x7F) << shift;
+            shift += 7;
+        } while (b >= 0x80);
+        if (shift < 32 && (b & 0x40) != 0) result |= -1 << shift;   // sign-extend from the last byte's bit 6
+        value = result;
+        return pos;
     }
 
     private void ZeroDeclaredLocals()
