@@ -277,11 +277,13 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Where local <paramref name="index"/> lives: parameters in the caller's area, declared locals in the frame.</summary>
-    private Mem LocalQ(uint index) =>
-        index < _paramCount ? qword_ptr[rbp + (16 + 8 * (int)index)] : qword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
+    private Mem LocalQ(uint index) => new(Rbp, -1, 1, LocalDisplacement(index), OperandSize.Qword);
 
-    private Mem LocalD(uint index) =>
-        index < _paramCount ? dword_ptr[rbp + (16 + 8 * (int)index)] : dword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
+    private Mem LocalD(uint index) => new(Rbp, -1, 1, LocalDisplacement(index), OperandSize.Dword);
+
+    /// <summary>rbp-relative offset of local <paramref name="index"/>'s slot.</summary>
+    private int LocalDisplacement(uint index) =>
+        index < _paramCount ? 16 + 8 * (int)index : -(16 + 8 * ((int)index - _paramCount));
 
     /// <summary>Pseudo trap code for stubs raising the code a builtin returned in eax.</summary>
     private const TrapCode TrapFromEax = 0;

@@ -102,7 +102,24 @@ internal sealed partial class X64Emitter
     // ---- register numbers --------------------------------------------------------------------------
 
     /// <summary>The hardware number (0–15) of a general or xmm register.</summary>
+    /// <remarks>A table lookup: every memory operand the compiler builds goes through here (base and index).</remarks>
     public static int Number(Register r)
+    {
+        var numbers = RegisterNumbers;
+        int n = (uint)r < (uint)numbers.Length ? numbers[(int)r] : -1;
+        return n >= 0 ? n : ThrowUnsupported(r);
+    }
+
+    private static readonly sbyte[] RegisterNumbers = CreateRegisterNumbers();
+
+    private static sbyte[] CreateRegisterNumbers()
+    {
+        var numbers = new sbyte[Math.Max((int)Register.XMM15, (int)Register.R15) + 1];
+        for (int i = 0; i < numbers.Length; i++) numbers[i] = (sbyte)ComputeNumber((Register)i);
+        return numbers;
+    }
+
+    private static int ComputeNumber(Register r)
     {
         if (r >= Register.RAX && r <= Register.R15) return r - Register.RAX;
         if (r >= Register.EAX && r <= Register.R15D) return r - Register.EAX;
@@ -110,8 +127,12 @@ internal sealed partial class X64Emitter
         if (r >= Register.AX && r <= Register.R15W) return r - Register.AX;
         if (r >= Register.AL && r <= Register.BL) return r - Register.AL;
         if (r >= Register.SPL && r <= Register.R15L) return r - Register.SPL + 4;
-        throw new InvalidOperationException($"x64 emitter: register {r} is not supported");
+        return -1;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ThrowUnsupported(Register r) =>
+        throw new InvalidOperationException($"x64 emitter: register {r} is not supported");
 
     private static int N(AssemblerRegister64 r) => r.Value - Register.RAX;
     private static int N(AssemblerRegister32 r) => r.Value - Register.EAX;
