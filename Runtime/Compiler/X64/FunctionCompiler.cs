@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Iced.Intel;
 using Sharptime.Format;
 using Sharptime.Vm;
@@ -31,6 +32,7 @@ internal sealed partial class FunctionCompiler
     private bool _unreachable;
     private int _deadDepth;
     private readonly List<Frame> _frames = [];
+    private readonly List<Frame> _framePool = [];   // _framePool[i] is reused for the frame at depth i
     private readonly List<TrapStub> _trapStubs = [];
     private int _operatorOffset;   // module offset of the operator being compiled
     private CodeLabel _epilogue;
@@ -58,6 +60,28 @@ internal sealed partial class FunctionCompiler
     }
 
     internal enum OperatorKind : byte { Function, Block, Loop, If }
+
+    /// <summary>
+    /// Opens a control frame. Frames are reused by depth (a popped frame is dead once its end is compiled), so blocks
+    /// allocate nothing.
+    /// </summary>
+    private Frame PushFrame(OperatorKind kind, CodeLabel target, int height, ValType[] parameters, ValType[] results)
+    {
+        int depth = _frames.Count;
+        if (depth == _framePool.Count) _framePool.Add(new Frame());
+        var frame = _framePool[depth];
+        frame.Kind = kind;
+        frame.Target = target;
+        frame.Else = default;
+        frame.Height = height;
+        frame.Params = parameters;
+        frame.Results = results;
+        frame.Branched = false;
+        frame.HasElse = false;
+        frame.Shadowed = 0;
+        _frames.Add(frame);
+        return frame;
+    }
 
     /// <summary>Compiles defined function <paramref name="definedIndex"/> at the current assembler position.</summary>
     /// <returns>The offset of the 4-byte frame-size immediate to patch, the frame size, and where the epilogue's <c>pop rbp</c> ends (from the function start).</returns>
@@ -99,7 +123,7 @@ internal sealed partial class FunctionCompiler
         ReloadRegisterLocals();
         if (_info.Memories.Count > 0) ReloadMemoryRegisters();
 
-        _frames.Add(new Frame { Kind = OperatorKind.Function, Target = _epilogue, Height = 0, Results = _type.Results });
+        PushFrame(OperatorKind.Function, _epilogue, 0, [], _type.Results);
         ReadOnlySpan<byte> code = reader.Code;
         int baseOffset = reader.BaseOffset;
         while (_frames.Count > 0)
@@ -239,6 +263,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>A signed 32-bit LEB128 (well formed: the body is validated); returns the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // constants are common
     private static int ReadLebS32(ReadOnlySpan<byte> code, int pos, out int value)
     {
         int result = 0, shift = 0;
@@ -339,9 +364,19 @@ internal sealed partial class FunctionCompiler
     private ValType[] BlockResults(in BlockType bt) => bt.Kind switch
     {
         BlockTypeKind.Empty => [],
-        BlockTypeKind.Value => [bt.ValueType],
+        BlockTypeKind.Value => SingleTypes[(byte)bt.ValueType],
         _ => _info.Types[(int)bt.TypeIndex].Results,
     };
+
+    // One shared (never written) single-element array per value type, so value-typed blocks allocate nothing.
+    private static readonly ValType[][] SingleTypes = CreateSingleTypes();
+
+    private static ValType[][] CreateSingleTypes()
+    {
+        var table = new ValType[256][];
+        for (int b = 0; b < 256; b++) table[b] = [(ValType)b];
+        return table;
+    }
 
     private void NoteOutgoing(int slots)
     {
