@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Iced.Intel;
 
@@ -161,6 +162,7 @@ internal sealed partial class X64Emitter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Byte(int b) => _code[_pos++] = (byte)b;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Int32(int v)
     {
         BinaryPrimitives.WriteInt32LittleEndian(_code.AsSpan(_pos, 4), v);
@@ -193,22 +195,29 @@ internal sealed partial class X64Emitter
 
     // ---- prefixes, opcode, ModRM -------------------------------------------------------------------
 
+    // The core encoders below write through a local array and position and store _pos once per instruction: with
+    // a field update per byte, every byte cost a load and store of _pos (tens of millions of bytes per module).
+
     /// <summary>
     /// Legacy prefix (0x66/0xF2/0xF3 or 0), REX, then the opcode: <paramref name="map"/> 0 = one byte, 1 = 0F,
     /// 2 = 0F 38, 3 = 0F 3A.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Head(int prefix, int rex, int map, int opcode)
+    private void Head(int prefix, int rex, int map, int opcode) => _pos = Head(_code, _pos, prefix, rex, map, opcode);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Head(byte[] code, int p, int prefix, int rex, int map, int opcode)
     {
-        if (prefix != 0) Byte(prefix);
-        if (rex != 0) Byte(0x40 | rex);
+        if (prefix != 0) code[p++] = (byte)prefix;
+        if (rex != 0) code[p++] = (byte)(0x40 | rex);
         if (map != 0)
         {
-            Byte(0x0F);
-            if (map == 2) Byte(0x38);
-            else if (map == 3) Byte(0x3A);
+            code[p++] = 0x0F;
+            if (map == 2) code[p++] = 0x38;
+            else if (map == 3) code[p++] = 0x3A;
         }
-        Byte(opcode);
+        code[p++] = (byte)opcode;
+        return p;
     }
 
     /// <summary>An instruction whose ModRM names two registers: <paramref name="reg"/> in reg, <paramref name="rm"/> in r/m.</summary>
@@ -216,8 +225,10 @@ internal sealed partial class X64Emitter
     {
         Reserve(MaxInstructionLength);
         int rex = (flags & (RexW | ForceRex)) | ((reg & 8) >> 1) | ((rm & 8) >> 3);
-        Head(prefix, rex, map, opcode);
-        Byte(0xC0 | ((reg & 7) << 3) | (rm & 7));
+        byte[] code = _code;
+        int p = Head(code, _pos, prefix, rex, map, opcode);
+        code[p++] = (byte)(0xC0 | ((reg & 7) << 3) | (rm & 7));
+        _pos = p;
     }
 
     /// <summary>An instruction whose ModRM names register (or opcode extension) <paramref name="reg"/> and memory <paramref name="m"/>.</summary>
@@ -225,21 +236,25 @@ internal sealed partial class X64Emitter
     {
         Reserve(MaxInstructionLength);
         int rex = (flags & (RexW | ForceRex)) | ((reg & 8) >> 1) | (m.Index >= 0 ? (m.Index & 8) >> 2 : 0) | (m.Base >= 0 ? (m.Base & 8) >> 3 : 0);
-        Head(prefix, rex, map, opcode);
-        ModRmMemory(reg, m);
+        byte[] code = _code;
+        int p = Head(code, _pos, prefix, rex, map, opcode);
+        _pos = ModRmMemory(code, p, reg, m);
     }
 
-    private void ModRmMemory(int reg, in Mem m)
+    private void ModRmMemory(int reg, in Mem m) => _pos = ModRmMemory(_code, _pos, reg, m);
+
+    /// <summary>Writes the ModRM byte (and SIB, displacement) for <paramref name="m"/> at <paramref name="p"/>; returns the end.</summary>
+    private static int ModRmMemory(byte[] code, int p, int reg, in Mem m)
     {
         int r = (reg & 7) << 3;
         int disp = m.Displacement;
         if (m.Base < 0)
         {
             // [index*scale + disp32]: SIB with no base.
-            Byte(r | 4);
-            Byte((ScaleBits(m.Scale) << 6) | ((m.Index < 0 ? 4 : m.Index & 7) << 3) | 5);
-            Int32(disp);
-            return;
+            code[p++] = (byte)(r | 4);
+            code[p++] = (byte)((ScaleBits(m.Scale) << 6) | ((m.Index < 0 ? 4 : m.Index & 7) << 3) | 5);
+            BinaryPrimitives.WriteInt32LittleEndian(code.AsSpan(p, 4), disp);
+            return p + 4;
         }
         int b = m.Base & 7;
         // rbp/r13 as base have no mod=00 form (it means rip-relative or disp32); they take a zero disp8.
@@ -247,25 +262,29 @@ internal sealed partial class X64Emitter
         if (m.Index >= 0 || b == 4)
         {
             if (m.Index == 4) throw new InvalidOperationException("x64 emitter: rsp cannot be an index register");
-            Byte((mod << 6) | r | 4);
-            Byte((ScaleBits(m.Scale) << 6) | ((m.Index < 0 ? 4 : m.Index & 7) << 3) | b);
+            code[p++] = (byte)((mod << 6) | r | 4);
+            code[p++] = (byte)((ScaleBits(m.Scale) << 6) | ((m.Index < 0 ? 4 : m.Index & 7) << 3) | b);
         }
         else
         {
-            Byte((mod << 6) | r | b);
+            code[p++] = (byte)((mod << 6) | r | b);
         }
-        if (mod == 1) Byte(disp);
-        else if (mod == 2) Int32(disp);
+        if (mod == 1) code[p++] = (byte)disp;
+        else if (mod == 2)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(code.AsSpan(p, 4), disp);
+            p += 4;
+        }
+        return p;
     }
 
-    private static int ScaleBits(int scale) => scale switch
-    {
-        1 => 0,
-        2 => 1,
-        4 => 2,
-        8 => 3,
-        _ => throw new InvalidOperationException($"x64 emitter: scale {scale} is not 1, 2, 4 or 8"),
-    };
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScaleBits(int scale) =>
+        scale is 1 or 2 or 4 or 8 ? BitOperations.Log2((uint)scale) : ThrowBadScale(scale);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ThrowBadScale(int scale) =>
+        throw new InvalidOperationException($"x64 emitter: scale {scale} is not 1, 2, 4 or 8");
 
     private static int SizeFlags(in Mem m) => m.Size switch
     {
