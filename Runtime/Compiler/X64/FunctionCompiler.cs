@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Iced.Intel;
 using Sharptime.Format;
@@ -205,6 +206,50 @@ internal sealed partial class FunctionCompiler
             CompileMemoryAccess(ref memoryOp);
             return end - pos;
         }
+        switch (op)
+        {
+            case Opcode.End:
+                // Not the function's final end, which is the body's last byte.
+                SettleFlags();
+                CompileEnd();
+                return 1;
+            case Opcode.Else:
+                SettleFlags();
+                CompileElse();
+                return 1;
+            case Opcode.Drop:
+                SettleFlags();
+                Free(Pop());
+                return 1;
+            case Opcode.Select:
+                CompileSelect();
+                return 1;
+            case Opcode.Return:
+                SettleFlags();
+                CompileReturn();
+                return 1;
+            case Opcode.I64Const:
+            {
+                int end = ReadLebS64(code, pos + 1, out long value);
+                SettleFlags();
+                PushConst(ValType.I64, value);
+                return end - pos;
+            }
+            case Opcode.F32Const:
+            {
+                uint bits = BinaryPrimitives.ReadUInt32LittleEndian(code.Slice(pos + 1, 4));
+                SettleFlags();
+                PushConst(ValType.F32, bits);
+                return 5;
+            }
+            case Opcode.F64Const:
+            {
+                ulong bits = BinaryPrimitives.ReadUInt64LittleEndian(code.Slice(pos + 1, 8));
+                SettleFlags();
+                PushConst(ValType.F64, (long)bits);
+                return 9;
+            }
+        }
         byte next = code[pos + 1];
         if (next >= 0x80)
         {
@@ -216,6 +261,27 @@ internal sealed partial class FunctionCompiler
         }
         switch (op)
         {
+            case Opcode.Block:
+            case Opcode.Loop:
+            case Opcode.If:
+            {
+                // Block types of one byte: empty (0x40) or a value type (negative one-byte s33); type indices go the general way.
+                BlockType bt;
+                if (next == 0x40) bt = new BlockType(BlockTypeKind.Empty, default, 0);
+                else if ((next & 0xC0) == 0x40) bt = new BlockType(BlockTypeKind.Value, (ValType)next, 0);
+                else return 0;
+                if (op == Opcode.If) CompileIf(bt);   // if consumes a flags condition as it is
+                else
+                {
+                    SettleFlags();
+                    CompileBlock(bt, op == Opcode.Block ? OperatorKind.Block : OperatorKind.Loop);
+                }
+                return 2;
+            }
+            case Opcode.Br:
+                SettleFlags();
+                CompileBr(next);
+                return 2;
             case Opcode.LocalGet:
                 SettleFlags();
                 CompileLocalGet(next);
@@ -258,6 +324,23 @@ internal sealed partial class FunctionCompiler
             result |= (b & 0x7F) << shift;
             if (b < 0x80) break;
         }
+        value = result;
+        return pos;
+    }
+
+    /// <summary>A signed 64-bit LEB128 (well formed: the body is validated); returns the position after it.</summary>
+    private static int ReadLebS64(ReadOnlySpan<byte> code, int pos, out long value)
+    {
+        long result = 0;
+        int shift = 0;
+        uint b;
+        do
+        {
+            b = code[pos++];
+            result |= (long)(b & 0x7F) << shift;
+            shift += 7;
+        } while (b >= 0x80);
+        if (shift < 64 && (b & 0x40) != 0) result |= -1L << shift;   // sign-extend from the last byte's bit 6
         value = result;
         return pos;
     }
