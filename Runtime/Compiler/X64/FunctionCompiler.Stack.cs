@@ -62,12 +62,15 @@ internal sealed partial class FunctionCompiler
 
     private Mem Slot32(int position) => new(Rbp, -1, 1, -(_slotBase + 8 * position + 8), OperandSize.Dword);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // most operators push; growing stays out of line
     private void Push(StackValue value)
     {
-        if (_depth == _stack.Length) Array.Resize(ref _stack, _depth * 2);
+        if (_depth == _stack.Length) GrowStack();
         _stack[_depth++] = value;
         if (_depth > _maxDepth) _maxDepth = _depth;
     }
+
+    private void GrowStack() => Array.Resize(ref _stack, _stack.Length * 2);
 
     private void PushGpr(ValType type, int reg) => Push(StackValue.InGpr(type, reg));
     private void PushXmm(ValType type, int reg) => Push(StackValue.InXmm(type, reg));
