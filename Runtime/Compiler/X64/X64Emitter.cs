@@ -19,9 +19,9 @@ internal sealed partial class X64Emitter
 
     private byte[] _code;
     private int _pos;
-    private int[] _labels = new int[256];
+    private int[] _labels;
     private int _labelCount;
-    private Fixup[] _fixups = new Fixup[256];
+    private Fixup[] _fixups;
     private int _fixupCount;
 
     private struct Fixup
@@ -33,14 +33,21 @@ internal sealed partial class X64Emitter
 
     /// <param name="capacity">Expected code size; a good guess saves regrowing a large buffer.</param>
     /// <remarks>Every byte below <see cref="Position"/> is written before it is read, so the buffer need not be zeroed (a module's is tens of MB).</remarks>
-    public X64Emitter(int capacity = 1 << 12) => _code = GC.AllocateUninitializedArray<byte>(Math.Max(capacity, 64));
+    public X64Emitter(int capacity = 1 << 12)
+    {
+        _code = GC.AllocateUninitializedArray<byte>(Math.Max(capacity, 64));
+        // Labels and fixups scale with the code (the baseline tier makes about one label per 100 bytes and a fixup
+        // per 60); presized, a module's worth rarely regrows. Both are written before they are read.
+        _labels = GC.AllocateUninitializedArray<int>(Math.Max(capacity / 128, 256));
+        _fixups = GC.AllocateUninitializedArray<Fixup>(Math.Max(capacity / 64, 256));
+    }
 
     /// <summary>Offset of the next byte to be written.</summary>
     public int Position => _pos;
 
     public CodeLabel CreateLabel()
     {
-        if (_labelCount == _labels.Length) Array.Resize(ref _labels, _labels.Length * 2);
+        if (_labelCount == _labels.Length) Grow(ref _labels, _labelCount);
         _labels[_labelCount] = -1;
         return new CodeLabel(_labelCount++);
     }
@@ -152,6 +159,13 @@ internal sealed partial class X64Emitter
         if (_pos + bytes > _code.Length) Grow(bytes);
     }
 
+    private static void Grow<T>(ref T[] array, int used)
+    {
+        var larger = GC.AllocateUninitializedArray<T>(array.Length * 2);
+        array.AsSpan(0, used).CopyTo(larger);
+        array = larger;
+    }
+
     private void Grow(int bytes)
     {
         var larger = GC.AllocateUninitializedArray<byte>(Math.Max(_code.Length * 2, _pos + bytes));
@@ -177,7 +191,7 @@ internal sealed partial class X64Emitter
 
     private void AddFixup(CodeLabel label, int baseLabel)
     {
-        if (_fixupCount == _fixups.Length) Array.Resize(ref _fixups, _fixups.Length * 2);
+        if (_fixupCount == _fixups.Length) Grow(ref _fixups, _fixupCount);
         _fixups[_fixupCount++] = new Fixup { At = _pos, Label = label.Id, Base = baseLabel };
     }
 
