@@ -127,23 +127,26 @@ internal sealed partial class FunctionCompiler
         PushFrame(OperatorKind.Function, _epilogue, 0, [], _type.Results);
         ReadOnlySpan<byte> code = reader.Code;
         int baseOffset = reader.BaseOffset;
+        int pos = reader.Position;
         while (_frames.Count > 0)
         {
-            int pos = reader.Position;
             _operatorOffset = baseOffset + pos;
             _module.MapAddress(_a.Position, _operatorOffset);
-            // The common operators with no immediate or a one-byte one (the body is validated) are dispatched on
-            // their byte, without decoding a whole Operator: half the operators, and two indirect jumps fewer each.
+            // Common operators with simple immediates (the body is validated) are dispatched on their first byte,
+            // without decoding a whole Operator: most operators, with two indirect jumps fewer each. The rest (and
+            // dead code) go through the general reader.
             if (!_unreachable && (uint)pos + 1 < (uint)code.Length)
             {
                 int length = TryCompileSimple(code, pos);
                 if (length > 0)
                 {
-                    reader.Position = pos + length;
+                    pos += length;
                     continue;
                 }
             }
+            reader.Position = pos;
             reader.Read(out var op);
+            pos = reader.Position;
             if (_unreachable)
             {
                 SkipUnreachable(ref op);
@@ -329,6 +332,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>A signed 64-bit LEB128 (well formed: the body is validated); returns the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // constants are common
     private static int ReadLebS64(ReadOnlySpan<byte> code, int pos, out long value)
     {
         long result = 0;
