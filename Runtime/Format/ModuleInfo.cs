@@ -64,6 +64,16 @@ internal sealed class ModuleInfo
     /// </summary>
     public HashSet<uint> DeclaredFunctionReferences { get; } = [];
 
+    /// <summary>
+    /// Per defined function, once its body was validated: its most used locals, most used first (see
+    /// <c>Validation.LocalUseRanking</c>), so the baseline compiler can pick register locals without another pass
+    /// over the body. Null (or a null entry) when not computed; the compiler then counts itself.
+    /// </summary>
+    public uint[]?[]? LocalUseRankings => LocalUseRankingsField;
+
+    /// <summary>Backing field of <see cref="LocalUseRankings"/>, a field so validators can create it atomically.</summary>
+    internal uint[]?[]? LocalUseRankingsField;
+
     public NameSection Names { get; } = new();
     public List<CustomSection> CustomSections { get; } = [];
 

@@ -29,6 +29,20 @@ internal static class FunctionBodyValidator
         // The fused loop: the same result as Read + Validate per operator (see ValidateGeneral), with one dispatch per operator.
         validator.ValidateFunctionBody(ref reader);
         reader.EnsureAtEnd();
+        StoreLocalUseRanking(module, definedIndex, validator);
+    }
+
+    /// <summary>Keeps the body's local use ranking for the compiler (<see cref="ModuleInfo.LocalUseRankings"/>).</summary>
+    private static void StoreLocalUseRanking(ModuleInfo module, int definedIndex, OperatorValidator validator)
+    {
+        var rankings = module.LocalUseRankings;
+        if (rankings is null)
+        {
+            // Bodies may be validated in parallel: the first one in creates the table.
+            Interlocked.CompareExchange(ref module.LocalUseRankingsField, new uint[]?[module.FunctionBodies.Count], null);
+            rankings = module.LocalUseRankings!;
+        }
+        if ((uint)definedIndex < (uint)rankings.Length) rankings[definedIndex] = validator.RankLocalUses();
     }
 
     /// <summary>Checks the function's type, reads its locals and starts <paramref name="validator"/> on it.</summary>
@@ -65,5 +79,6 @@ internal static class FunctionBodyValidator
             validator.Validate(in op);
         }
         reader.EnsureAtEnd();
+        StoreLocalUseRanking(module, definedIndex, validator);
     }
 }

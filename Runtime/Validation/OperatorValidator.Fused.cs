@@ -122,6 +122,7 @@ internal sealed partial class OperatorValidator
                     ValType t = _locals.TypeOrZero(index);
                     if (t == 0 || (uint)sp >= (uint)stack.Length) goto Slow;
                     stack[sp++] = t;
+                    CountUse(index);
                     continue;
                 }
 
@@ -133,6 +134,7 @@ internal sealed partial class OperatorValidator
                     int n = sp - 1;
                     if (t == 0 || n < floor || stack[n] != t) goto Slow;
                     sp = n;
+                    CountUse(index);
                     continue;
                 }
 
@@ -143,6 +145,7 @@ internal sealed partial class OperatorValidator
                     ValType t = _locals.TypeOrZero(index);
                     int n = sp - 1;
                     if (t == 0 || n < floor || stack[n] != t) goto Slow;
+                    CountUse(index);
                     continue;
                 }
 
@@ -256,6 +259,7 @@ internal sealed partial class OperatorValidator
                         sp = height;
                         _floor = floor = height;
                         _polymorphic = false;
+                        if (opcode == 0x03) ChangeLoopDepth(1);
                         continue;
                     }
 
@@ -302,6 +306,7 @@ internal sealed partial class OperatorValidator
                         (frame.Kind != ControlKind.If || (frame.Params.Length | results.Length) == 0))
                     {
                         int remaining = --_frameCount;
+                        if (frame.Kind == ControlKind.Loop) ChangeLoopDepth(-1);
                         if (remaining == 0)
                         {
                             _floor = 0;

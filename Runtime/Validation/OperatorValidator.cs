@@ -73,6 +73,12 @@ internal sealed partial class OperatorValidator
     private int _floor;
     private bool _polymorphic;
 
+    // Weighted local.get/set/tee counts per local (see LocalUseRanking), for locals below _countedLocals.
+    private int[] _useCounts = new int[64];
+    private int _countedLocals;
+    private int _loopDepth;
+    private int _useWeight;
+
     private ModuleInfo _module = null!;
     private LocalTypes _locals = null!;
     private FuncType _functionType = null!;
@@ -123,6 +129,12 @@ internal sealed partial class OperatorValidator
         _functionType = FunctionTypeOf(module, (uint)functionIndex, 0);
         _operandCount = 0;
         _frameCount = 0;
+        _loopDepth = 0;
+        _useWeight = 1;
+        // Functions with huge numbers of locals are left to the compiler's own count.
+        _countedLocals = locals.Count <= LocalUseRanking.MaxCountedLocals ? (int)locals.Count : 0;
+        if (_countedLocals > _useCounts.Length) _useCounts = new int[Math.Max(_countedLocals, 2 * _useCounts.Length)];
+        _useCounts.AsSpan(0, _countedLocals).Clear();
         PushFrame(ControlKind.Function, NoTypes, _functionType.Results, 0);
     }
 
@@ -304,10 +316,12 @@ internal sealed partial class OperatorValidator
 
             case Opcode.LocalGet:
                 Push(LocalType(op.Index, offset));
+                CountUse(op.Index);
                 break;
 
             case Opcode.LocalSet:
                 PopExpected(LocalType(op.Index, offset), offset);
+                CountUse(op.Index);
                 break;
 
             case Opcode.LocalTee:
@@ -315,6 +329,7 @@ internal sealed partial class OperatorValidator
                 ValType t = LocalType(op.Index, offset);
                 PopExpected(t, offset);
                 Push(t);
+                CountUse(op.Index);
                 break;
             }
 
@@ -558,8 +573,27 @@ internal sealed partial class OperatorValidator
         }
     }
 
+    /// <summary>One more use of (valid) local <paramref name="index"/>, at the current loop nesting.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountUse(uint index)
+    {
+        if (index < (uint)_countedLocals) _useCounts[index] += _useWeight;
+    }
+
+    /// <summary>A loop was entered (+1) or left (-1): uses inside loops weigh more (x4 per level, at most 64).</summary>
+    private void ChangeLoopDepth(int delta)
+    {
+        _loopDepth += delta;
+        _useWeight = LocalUseRanking.Weight(_loopDepth);
+    }
+
+    /// <summary>The function's locals ranked by use, once its final end was validated (see <see cref="LocalUseRanking"/>).</summary>
+    public uint[]? RankLocalUses() =>
+        _countedLocals == (int)_locals.Count ? LocalUseRanking.Rank(_useCounts.AsSpan(0, _countedLocals), _locals) : null;
+
     private void PushFrame(ControlKind kind, ValType[] parameters, ValType[] results, int offset)
     {
+        if (kind == ControlKind.Loop) ChangeLoopDepth(1);
         if (_frameCount == _frames.Length) Array.Resize(ref _frames, _frames.Length * 2);
         _frames[_frameCount++] = new ControlFrame
         {
@@ -581,6 +615,7 @@ internal sealed partial class OperatorValidator
         PopAll(frame.Results, offset);
         if (_operandCount != frame.Height)
             ThrowInvalid($"{TypeMismatch}: {_operandCount - frame.Height} values remain at the end of the block", offset);
+        if (frame.Kind == ControlKind.Loop) ChangeLoopDepth(-1);
         _frameCount--;
         if (_frameCount > 0)
         {

@@ -12,15 +12,7 @@ internal sealed partial class FunctionCompiler
     {
         var parameters = BlockParams(bt);
         SpillAll();
-        var frame = new Frame
-        {
-            Kind = kind,
-            Target = _a.CreateLabel(),
-            Height = _depth - parameters.Length,
-            Params = parameters,
-            Results = BlockResults(bt),
-        };
-        _frames.Add(frame);
+        var frame = PushFrame(kind, _a.CreateLabel(), _depth - parameters.Length, parameters, BlockResults(bt));
         if (kind == OperatorKind.Loop) _a.Bind(frame.Target);
     }
 
@@ -38,17 +30,9 @@ internal sealed partial class FunctionCompiler
             _a.mov(SlotOf(h + parameters.Length + i), Scratch);
             Push(StackValue.InSlot(parameters[i]));
         }
-        var frame = new Frame
-        {
-            Kind = OperatorKind.If,
-            Target = _a.CreateLabel(),
-            Else = _a.CreateLabel(),
-            Height = _depth - parameters.Length,
-            Params = parameters,
-            Results = BlockResults(bt),
-            Shadowed = parameters.Length,
-        };
-        _frames.Add(frame);
+        var frame = PushFrame(OperatorKind.If, _a.CreateLabel(), _depth - parameters.Length, parameters, BlockResults(bt));
+        frame.Else = _a.CreateLabel();
+        frame.Shadowed = parameters.Length;
         BranchIfNot(cond, frame.Else);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Iced.Intel;
 using Sharptime.Format;
 using static Iced.Intel.AssemblerRegisters;
@@ -56,16 +57,20 @@ internal sealed partial class FunctionCompiler
     // ---- stack slots -------------------------------------------------------------------------------
 
     /// <summary>The canonical spill slot of stack position <paramref name="position"/>.</summary>
-    private Mem SlotOf(int position) => qword_ptr[rbp - (_slotBase + 8 * position + 8)];
+    /// <remarks>Built directly (it is <c>qword_ptr[rbp - ...]</c>): frame slots are the most common operands.</remarks>
+    private Mem SlotOf(int position) => new(Rbp, -1, 1, -(_slotBase + 8 * position + 8), OperandSize.Qword);
 
-    private Mem Slot32(int position) => dword_ptr[rbp - (_slotBase + 8 * position + 8)];
+    private Mem Slot32(int position) => new(Rbp, -1, 1, -(_slotBase + 8 * position + 8), OperandSize.Dword);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // most operators push; growing stays out of line
     private void Push(StackValue value)
     {
-        if (_depth == _stack.Length) Array.Resize(ref _stack, _depth * 2);
+        if (_depth == _stack.Length) GrowStack();
         _stack[_depth++] = value;
         if (_depth > _maxDepth) _maxDepth = _depth;
     }
+
+    private void GrowStack() => Array.Resize(ref _stack, _stack.Length * 2);
 
     private void PushGpr(ValType type, int reg) => Push(StackValue.InGpr(type, reg));
     private void PushXmm(ValType type, int reg) => Push(StackValue.InXmm(type, reg));
@@ -217,6 +222,7 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Turns the flags entry on top (if any) into a register value, before an instruction that clobbers flags.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // runs before almost every operator
     private void SettleFlags()
     {
         if (_depth > 0 && _stack[_depth - 1].Loc == Loc.Flags)

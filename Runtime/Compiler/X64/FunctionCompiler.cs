@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Iced.Intel;
 using Sharptime.Format;
 using Sharptime.Vm;
@@ -31,6 +33,7 @@ internal sealed partial class FunctionCompiler
     private bool _unreachable;
     private int _deadDepth;
     private readonly List<Frame> _frames = [];
+    private readonly List<Frame> _framePool = [];   // _framePool[i] is reused for the frame at depth i
     private readonly List<TrapStub> _trapStubs = [];
     private int _operatorOffset;   // module offset of the operator being compiled
     private CodeLabel _epilogue;
@@ -59,6 +62,28 @@ internal sealed partial class FunctionCompiler
 
     internal enum OperatorKind : byte { Function, Block, Loop, If }
 
+    /// <summary>
+    /// Opens a control frame. Frames are reused by depth (a popped frame is dead once its end is compiled), so blocks
+    /// allocate nothing.
+    /// </summary>
+    private Frame PushFrame(OperatorKind kind, CodeLabel target, int height, ValType[] parameters, ValType[] results)
+    {
+        int depth = _frames.Count;
+        if (depth == _framePool.Count) _framePool.Add(new Frame());
+        var frame = _framePool[depth];
+        frame.Kind = kind;
+        frame.Target = target;
+        frame.Else = default;
+        frame.Height = height;
+        frame.Params = parameters;
+        frame.Results = results;
+        frame.Branched = false;
+        frame.HasElse = false;
+        frame.Shadowed = 0;
+        _frames.Add(frame);
+        return frame;
+    }
+
     /// <summary>Compiles defined function <paramref name="definedIndex"/> at the current assembler position.</summary>
     /// <returns>The offset of the 4-byte frame-size immediate to patch, the frame size, and where the epilogue's <c>pop rbp</c> ends (from the function start).</returns>
     public (int frameSizeField, int frameSize, int popEnd) Compile(X64Emitter a, int definedIndex)
@@ -81,7 +106,7 @@ internal sealed partial class FunctionCompiler
         _frames.Clear();
         _trapStubs.Clear();
         ResetRegisters();
-        AssignLocalRegisters(reader);
+        AssignLocalRegisters(reader, definedIndex);
         _epilogue = a.CreateLabel();
 
         // Prologue. The frame size is patched once the body is compiled.
@@ -99,12 +124,29 @@ internal sealed partial class FunctionCompiler
         ReloadRegisterLocals();
         if (_info.Memories.Count > 0) ReloadMemoryRegisters();
 
-        _frames.Add(new Frame { Kind = OperatorKind.Function, Target = _epilogue, Height = 0, Results = _type.Results });
+        PushFrame(OperatorKind.Function, _epilogue, 0, [], _type.Results);
+        ReadOnlySpan<byte> code = reader.Code;
+        int baseOffset = reader.BaseOffset;
+        int pos = reader.Position;
         while (_frames.Count > 0)
         {
-            _operatorOffset = reader.Offset;
+            _operatorOffset = baseOffset + pos;
             _module.MapAddress(_a.Position, _operatorOffset);
+            // Common operators with simple immediates (the body is validated) are dispatched on their first byte,
+            // without decoding a whole Operator: most operators, with two indirect jumps fewer each. The rest (and
+            // dead code) go through the general reader.
+            if (!_unreachable && (uint)pos + 1 < (uint)code.Length)
+            {
+                int length = TryCompileSimple(code, pos);
+                if (length > 0)
+                {
+                    pos += length;
+                    continue;
+                }
+            }
+            reader.Position = pos;
             reader.Read(out var op);
+            pos = reader.Position;
             if (_unreachable)
             {
                 SkipUnreachable(ref op);
@@ -125,6 +167,203 @@ internal sealed partial class FunctionCompiler
         int frame = _slotBase + 8 * _maxDepth + 8 * _maxOutgoing;
         frame = (frame + 15) & ~15;
         return (frameSizeField, frame, popEnd);
+    }
+
+    /// <summary>
+    /// Compiles the operator at <paramref name="pos"/> (which is not the body's last byte) when it is a common one
+    /// whose immediates are quick to read here: numeric operators without immediates, local and global access,
+    /// constants, loads and stores, call and br_if with a one-byte index. Does exactly what <see cref="CompileOperator"/>
+    /// would; returns the operator's length, or 0 for anything else (then the general reader decodes it).
+    /// </summary>
+    /// <remarks>The body is validated, so immediates are well formed; LEB128s are still read with bounds checks.</remarks>
+    private int TryCompileSimple(ReadOnlySpan<byte> code, int pos)
+    {
+        var op = (Opcode)code[pos];
+        if (op is >= Opcode.I32Eqz and <= Opcode.I64Extend32S)
+        {
+            if (op != Opcode.I32Eqz) SettleFlags();
+            if (op <= Opcode.I64Rotr)
+            {
+                if (op is >= Opcode.F32Eq and <= Opcode.F64Ge) CompileFloatCompare(op);
+                else CompileInteger(op);
+            }
+            else if (op <= Opcode.F64Copysign) CompileFloatArithmetic(op);
+            else CompileConversion(op);
+            return 1;
+        }
+        if (op is >= Opcode.I32Load and <= Opcode.I64Store32)
+        {
+            // memarg: the alignment (one byte once validated: at most 3), then the offset.
+            byte align = code[pos + 1];
+            int end = ReadLebU32(code, pos + 2, out uint offset);
+            SettleFlags();
+            // The same fields OperatorReader.Read fills for a memarg.
+            var memoryOp = new Operator
+            {
+                Opcode = op,
+                Info = OperatorTable.GetSingleByte((byte)op)!,
+                Offset = _operatorOffset,
+                AlignLog2 = align,
+                Bits = offset,
+            };
+            CompileMemoryAccess(ref memoryOp);
+            return end - pos;
+        }
+        switch (op)
+        {
+            case Opcode.End:
+                // Not the function's final end, which is the body's last byte.
+                SettleFlags();
+                CompileEnd();
+                return 1;
+            case Opcode.Else:
+                SettleFlags();
+                CompileElse();
+                return 1;
+            case Opcode.Drop:
+                SettleFlags();
+                Free(Pop());
+                return 1;
+            case Opcode.Select:
+                CompileSelect();
+                return 1;
+            case Opcode.Return:
+                SettleFlags();
+                CompileReturn();
+                return 1;
+            case Opcode.I64Const:
+            {
+                int end = ReadLebS64(code, pos + 1, out long value);
+                SettleFlags();
+                PushConst(ValType.I64, value);
+                return end - pos;
+            }
+            case Opcode.F32Const:
+            {
+                uint bits = BinaryPrimitives.ReadUInt32LittleEndian(code.Slice(pos + 1, 4));
+                SettleFlags();
+                PushConst(ValType.F32, bits);
+                return 5;
+            }
+            case Opcode.F64Const:
+            {
+                ulong bits = BinaryPrimitives.ReadUInt64LittleEndian(code.Slice(pos + 1, 8));
+                SettleFlags();
+                PushConst(ValType.F64, (long)bits);
+                return 9;
+            }
+        }
+        byte next = code[pos + 1];
+        if (next >= 0x80)
+        {
+            if (op != Opcode.I32Const) return 0;
+            int end = ReadLebS32(code, pos + 1, out int value);
+            SettleFlags();
+            PushConst(ValType.I32, (uint)value);
+            return end - pos;
+        }
+        switch (op)
+        {
+            case Opcode.Block:
+            case Opcode.Loop:
+            case Opcode.If:
+            {
+                // Block types of one byte: empty (0x40) or a value type (negative one-byte s33); type indices go the general way.
+                BlockType bt;
+                if (next == 0x40) bt = new BlockType(BlockTypeKind.Empty, default, 0);
+                else if ((next & 0xC0) == 0x40) bt = new BlockType(BlockTypeKind.Value, (ValType)next, 0);
+                else return 0;
+                if (op == Opcode.If) CompileIf(bt);   // if consumes a flags condition as it is
+                else
+                {
+                    SettleFlags();
+                    CompileBlock(bt, op == Opcode.Block ? OperatorKind.Block : OperatorKind.Loop);
+                }
+                return 2;
+            }
+            case Opcode.Br:
+                SettleFlags();
+                CompileBr(next);
+                return 2;
+            case Opcode.LocalGet:
+                SettleFlags();
+                CompileLocalGet(next);
+                return 2;
+            case Opcode.LocalSet:
+                SettleFlags();
+                CompileLocalSet(next, tee: false);
+                return 2;
+            case Opcode.LocalTee:
+                SettleFlags();
+                CompileLocalSet(next, tee: true);
+                return 2;
+            case Opcode.GlobalGet:
+                SettleFlags();
+                CompileGlobalGet(next);
+                return 2;
+            case Opcode.I32Const:
+                SettleFlags();
+                PushConst(ValType.I32, (uint)((next << 25) >> 25));   // a one-byte signed LEB128
+                return 2;
+            case Opcode.Call:
+                SettleFlags();
+                CompileCall(next);
+                return 2;
+            case Opcode.BrIf:
+                // br_if consumes a flags condition as it is (see the general loop).
+                CompileBrIf(next);
+                return 2;
+        }
+        return 0;
+    }
+
+    /// <summary>An unsigned LEB128 (well formed: the body is validated); returns the position after it.</summary>
+    private static int ReadLebU32(ReadOnlySpan<byte> code, int pos, out uint value)
+    {
+        uint result = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            uint b = code[pos++];
+            result |= (b & 0x7F) << shift;
+            if (b < 0x80) break;
+        }
+        value = result;
+        return pos;
+    }
+
+    /// <summary>A signed 64-bit LEB128 (well formed: the body is validated); returns the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // constants are common
+    private static int ReadLebS64(ReadOnlySpan<byte> code, int pos, out long value)
+    {
+        long result = 0;
+        int shift = 0;
+        uint b;
+        do
+        {
+            b = code[pos++];
+            result |= (long)(b & 0x7F) << shift;
+            shift += 7;
+        } while (b >= 0x80);
+        if (shift < 64 && (b & 0x40) != 0) result |= -1L << shift;   // sign-extend from the last byte's bit 6
+        value = result;
+        return pos;
+    }
+
+    /// <summary>A signed 32-bit LEB128 (well formed: the body is validated); returns the position after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // constants are common
+    private static int ReadLebS32(ReadOnlySpan<byte> code, int pos, out int value)
+    {
+        int result = 0, shift = 0;
+        uint b;
+        do
+        {
+            b = code[pos++];
+            result |= (int)(b & 0x7F) << shift;
+            shift += 7;
+        } while (b >= 0x80);
+        if (shift < 32 && (b & 0x40) != 0) result |= -1 << shift;   // sign-extend from the last byte's bit 6
+        value = result;
+        return pos;
     }
 
     private void ZeroDeclaredLocals()
@@ -150,11 +389,13 @@ internal sealed partial class FunctionCompiler
     }
 
     /// <summary>Where local <paramref name="index"/> lives: parameters in the caller's area, declared locals in the frame.</summary>
-    private Mem LocalQ(uint index) =>
-        index < _paramCount ? qword_ptr[rbp + (16 + 8 * (int)index)] : qword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
+    private Mem LocalQ(uint index) => new(Rbp, -1, 1, LocalDisplacement(index), OperandSize.Qword);
 
-    private Mem LocalD(uint index) =>
-        index < _paramCount ? dword_ptr[rbp + (16 + 8 * (int)index)] : dword_ptr[rbp - (16 + 8 * ((int)index - _paramCount))];
+    private Mem LocalD(uint index) => new(Rbp, -1, 1, LocalDisplacement(index), OperandSize.Dword);
+
+    /// <summary>rbp-relative offset of local <paramref name="index"/>'s slot.</summary>
+    private int LocalDisplacement(uint index) =>
+        index < _paramCount ? 16 + 8 * (int)index : -(16 + 8 * ((int)index - _paramCount));
 
     /// <summary>Pseudo trap code for stubs raising the code a builtin returned in eax.</summary>
     private const TrapCode TrapFromEax = 0;
@@ -210,9 +451,19 @@ internal sealed partial class FunctionCompiler
     private ValType[] BlockResults(in BlockType bt) => bt.Kind switch
     {
         BlockTypeKind.Empty => [],
-        BlockTypeKind.Value => [bt.ValueType],
+        BlockTypeKind.Value => SingleTypes[(byte)bt.ValueType],
         _ => _info.Types[(int)bt.TypeIndex].Results,
     };
+
+    // One shared (never written) single-element array per value type, so value-typed blocks allocate nothing.
+    private static readonly ValType[][] SingleTypes = CreateSingleTypes();
+
+    private static ValType[][] CreateSingleTypes()
+    {
+        var table = new ValType[256][];
+        for (int b = 0; b < 256; b++) table[b] = [(ValType)b];
+        return table;
+    }
 
     private void NoteOutgoing(int slots)
     {

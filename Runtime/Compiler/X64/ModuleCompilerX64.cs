@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Iced.Intel;
 using Sharptime.Format;
 using Sharptime.Vm;
@@ -23,10 +24,14 @@ internal sealed class ModuleCompilerX64
     private CodeLabel _raise;
 
     private readonly bool _addressMap;
-    private readonly List<int> _mapCode = [];
-    private readonly List<int> _mapWasm = [];
-    private readonly List<int> _trapOffsets = [];
-    private readonly List<TrapCode> _trapCodes = [];
+    // The address map and trap table as arrays and counts: they take an entry per operator or trap site (millions
+    // in a large module), presized from the code size so they rarely grow.
+    private int[] _mapCode;
+    private int[] _mapWasm;
+    private int _mapCount;
+    private int[] _trapOffsets;
+    private TrapCode[] _trapCodes;
+    private int _trapCount;
     private readonly CodeLabel?[] _raiseEntries = new CodeLabel?[TrapCodes.Count];   // by trap code
 
     private readonly List<int> _faultSites = [];
@@ -41,6 +46,13 @@ internal sealed class ModuleCompilerX64
         long bodyBytes = 0;
         foreach (var body in info.FunctionBodies) bodyBytes += body.Length;
         _a = new X64Emitter((int)Math.Min(6 * bodyBytes + 4096, Array.MaxLength));
+        // About 0.3 address map entries and 0.03 trap sites per byte of wasm (same benchmark).
+        int mapCapacity = addressMap ? (int)Math.Min(bodyBytes / 3 + 64, Array.MaxLength) : 0;
+        _mapCode = GC.AllocateUninitializedArray<int>(mapCapacity);
+        _mapWasm = GC.AllocateUninitializedArray<int>(mapCapacity);
+        int trapCapacity = (int)Math.Min(bodyBytes / 24 + 64, Array.MaxLength);
+        _trapOffsets = GC.AllocateUninitializedArray<int>(trapCapacity);
+        _trapCodes = GC.AllocateUninitializedArray<TrapCode>(trapCapacity);
         _functionLabels = new CodeLabel[info.FunctionBodies.Count];
         for (int i = 0; i < _functionLabels.Length; i++) _functionLabels[i] = _a.CreateLabel();
         _raise = _a.CreateLabel();
@@ -57,23 +69,49 @@ internal sealed class ModuleCompilerX64
     }
 
     /// <summary>Code from <paramref name="codeOffset"/> on belongs to the operator at module offset <paramref name="wasmOffset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void MapAddress(int codeOffset, int wasmOffset)
     {
         if (!_addressMap) return;
-        int n = _mapCode.Count;
-        if (n > 0 && _mapCode[n - 1] == codeOffset) _mapWasm[n - 1] = wasmOffset;   // the previous operator emitted nothing
-        else if (n == 0 || _mapWasm[n - 1] != wasmOffset)
+        int n = _mapCount;
+        if (n > 0)
         {
-            _mapCode.Add(codeOffset);
-            _mapWasm.Add(wasmOffset);
+            if (_mapCode[n - 1] == codeOffset)
+            {
+                _mapWasm[n - 1] = wasmOffset;   // the previous operator emitted nothing
+                return;
+            }
+            if (_mapWasm[n - 1] == wasmOffset) return;
         }
+        if (n == _mapCode.Length)
+        {
+            GrowArray(ref _mapCode, n);
+            GrowArray(ref _mapWasm, n);
+        }
+        _mapCode[n] = codeOffset;
+        _mapWasm[n] = wasmOffset;
+        _mapCount = n + 1;
     }
 
     /// <summary>A trap stub's call returns to <paramref name="returnOffset"/>: the address the raise stub records.</summary>
     public void AddTrapSite(int returnOffset, TrapCode code)
     {
-        _trapOffsets.Add(returnOffset);
-        _trapCodes.Add(code);
+        int n = _trapCount;
+        if (n == _trapOffsets.Length)
+        {
+            GrowArray(ref _trapOffsets, n);
+            GrowArray(ref _trapCodes, n);
+        }
+        _trapOffsets[n] = returnOffset;
+        _trapCodes[n] = code;
+        _trapCount = n + 1;
+    }
+
+    private static void GrowArray<T>(ref T[] array, int used)
+    {
+        var larger = GC.AllocateUninitializedArray<T>(Math.Max(2 * array.Length, 64));
+        array.AsSpan(0, used).CopyTo(larger);
+        array = larger;
     }
 
     /// <summary>Loads and stores whose static offset plus size is at most this are left to the guard pages (0: none).</summary>
@@ -138,8 +176,8 @@ internal sealed class ModuleCompilerX64
         foreach (var (at, frame) in frameSizeFields) _a.PatchInt32(at, frame);
         var code = _a.Finish();
         // Fault sites are recorded inline, stub sites at each function's end: sort the trap table by offset.
-        var trapOffsets = _trapOffsets.ToArray();
-        var trapCodes = _trapCodes.ToArray();
+        var trapOffsets = _trapOffsets.AsSpan(0, _trapCount).ToArray();
+        var trapCodes = _trapCodes.AsSpan(0, _trapCount).ToArray();
         if (_faultSites.Count > 0) Array.Sort(trapOffsets, trapCodes);
         var functionOffsets = new int[n];
         for (int i = 0; i < n; i++) functionOffsets[i] = _a.OffsetOf(_functionLabels[i]);
@@ -153,7 +191,7 @@ internal sealed class ModuleCompilerX64
             RaiseEntriesOffset = raiseEntries,
             RaiseStubOffset = raiseStub,
             Unwind = [.. unwind],
-            AddressMap = new AddressMap(_mapCode.ToArray(), _mapWasm.ToArray()),
+            AddressMap = new AddressMap(_mapCode.AsSpan(0, _mapCount).ToArray(), _mapWasm.AsSpan(0, _mapCount).ToArray()),
             TrapTable = new TrapTable(trapOffsets, trapCodes),
             FaultSites = _faultSites.ToArray(),
             MemoryTrapEntryOffset = _faultSites.Count > 0 ? _a.OffsetOf(_raiseEntries[(int)TrapCode.MemoryOutOfBounds]!.Value) : -1,
