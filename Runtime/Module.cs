@@ -122,9 +122,7 @@ public sealed class Module
     public static Module FromBytes(Engine engine, ReadOnlySpan<byte> bytes, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        if (!LooksBinary(bytes)) return FromText(engine, DecodeUtf8Text(bytes), name);
-        var copy = bytes.ToArray();
-        return new Module(engine, WasmFrontEnd.DecodeAndValidate(copy), name);
+        return new Module(engine, DecodeAndValidate(bytes, name), name);
     }
 
     /// <summary>Parses a module in the WebAssembly text format (WAT), then decodes and validates it.</summary>
@@ -232,13 +230,15 @@ public sealed class Module
     /// <summary>Decodes, validates and compiles a module (binary or text), returning its artifact without loading the code.</summary>
     internal static byte[] Precompile(Engine engine, ReadOnlySpan<byte> bytes, string? name = null)
     {
-        var info = LooksBinary(bytes)
-            ? WasmFrontEnd.DecodeAndValidate(bytes.ToArray())
-            : WasmFrontEnd.DecodeAndValidate(Wat.ToBinary(DecodeUtf8Text(bytes), null));
+        var info = DecodeAndValidate(bytes, name);
         var layout = new VMContextLayout(info);
         var compiled = layout.DefinedFunctionCount == 0 ? null : ModuleCompiler.Compile(info, layout, engine.Config.GenerateAddressMap, engine.Config.UncheckedAccessLimit);
         return ArtifactWriter.WriteModule(compiled, info, name ?? info.Names.ModuleName, EngineMetadata.For(engine.Config), engine.Config);
     }
+
+    /// <summary>Binary or text (as <see cref="FromBytes"/> tells them apart), decoded and validated.</summary>
+    private static ModuleInfo DecodeAndValidate(ReadOnlySpan<byte> bytes, string? name) =>
+        WasmFrontEnd.DecodeAndValidate(LooksBinary(bytes) ? bytes.ToArray() : Wat.ToBinary(DecodeUtf8Text(bytes), name));
 
     // Text never starts with NUL, so a leading zero byte means binary even when the rest of the magic is wrong.
     private static bool LooksBinary(ReadOnlySpan<byte> bytes) => !bytes.IsEmpty && bytes[0] == 0x00;

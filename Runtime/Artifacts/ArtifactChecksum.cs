@@ -21,37 +21,35 @@ internal static class ArtifactChecksum
     private const int Block = 32;
     private const int Chunk = 1 << 20;
 
-    public static void Compute(ReadOnlySpan<byte> file, Span<byte> checksum)
-    {
-        int chunks = Math.Max(1, (file.Length + Chunk - 1) / Chunk);
-        var digests = new byte[chunks * Size];
-        for (int c = 0; c < chunks; c++) ChunkDigest(file, c, digests);
-        Digest(digests, checksum);
-    }
+    public static void Compute(ReadOnlySpan<byte> file, Span<byte> checksum) => Digest(ChunkDigests(file), checksum);
 
     /// <summary>Whether the checksum stored in <paramref name="file"/> matches its contents; large files are hashed on several cores.</summary>
-    public static unsafe bool Verify(ReadOnlySpan<byte> file)
+    public static bool Verify(ReadOnlySpan<byte> file)
     {
         if (file.Length < FieldOffset + Size) return false;
-        int chunks = (file.Length + Chunk - 1) / Chunk;
+        Span<byte> actual = stackalloc byte[Size];
+        Digest(ChunkDigests(file), actual);
+        return actual.SequenceEqual(file.Slice(FieldOffset, Size));
+    }
+
+    /// <summary>The concatenated chunk digests, computed on several cores when the file has a few chunks.</summary>
+    private static unsafe byte[] ChunkDigests(ReadOnlySpan<byte> file)
+    {
+        int chunks = Math.Max(1, (file.Length + Chunk - 1) / Chunk);
         var digests = new byte[chunks * Size];
         if (chunks < 4 || Environment.ProcessorCount == 1)
         {
             for (int c = 0; c < chunks; c++) ChunkDigest(file, c, digests);
+            return digests;
         }
-        else
+        fixed (byte* start = file)
         {
-            fixed (byte* start = file)
-            {
-                // Invariant: the pinned span outlives Parallel.For, which returns only when every chunk is done.
-                nint address = (nint)start;
-                int length = file.Length;
-                Parallel.For(0, chunks, c => ChunkDigest(new ReadOnlySpan<byte>((void*)address, length), c, digests));
-            }
+            // Invariant: the pinned span outlives Parallel.For, which returns only when every chunk is done.
+            nint address = (nint)start;
+            int length = file.Length;
+            Parallel.For(0, chunks, c => ChunkDigest(new ReadOnlySpan<byte>((void*)address, length), c, digests));
         }
-        Span<byte> actual = stackalloc byte[Size];
-        Digest(digests, actual);
-        return actual.SequenceEqual(file.Slice(FieldOffset, Size));
+        return digests;
     }
 
     private static void ChunkDigest(ReadOnlySpan<byte> file, int chunk, byte[] digests)

@@ -6,18 +6,10 @@ namespace Sharptime.Vm;
 /// <summary>File mappings for artifacts: whole files mapped private and read-only, and memfd files to hold bytes.</summary>
 internal static partial class NativeMethods
 {
-    private const uint MemfdCloexec = 1;
-
-    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
-    private static partial nint MmapFile(nint addr, nuint length, int prot, int flags, int fd, nint offset);
-
-    [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int MemfdCreate(string name, uint flags);
-
     /// <summary>Maps <paramref name="length"/> bytes of <paramref name="file"/> from its start, private (copy-on-write) and read-only.</summary>
     public static nint MapFilePrivate(SafeFileHandle file, nuint length)
     {
-        var p = MmapFile(0, length, ProtRead, MapPrivate, (int)file.DangerousGetHandle(), 0);
+        var p = mmap(0, length, ProtRead, MapPrivate, (int)file.DangerousGetHandle(), 0);
         if (p == -1) throw new IOException($"mmap of a {length}-byte file failed (errno {Marshal.GetLastPInvokeError()})");
         return p;
     }
@@ -25,8 +17,8 @@ internal static partial class NativeMethods
     /// <summary>A new anonymous in-memory file (close-on-exec), for bytes that must be mappable like a file.</summary>
     public static SafeFileHandle CreateMemoryFile(string name)
     {
-        int fd = MemfdCreate(name, MemfdCloexec);
-        if (fd < 0) throw new IOException($"memfd_create failed (errno {Marshal.GetLastPInvokeError()})");
+        int fd = MemfdCreate(name, MfdCloexec, out int errno);
+        if (fd < 0) throw new IOException($"memfd_create failed (errno {errno})");
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
