@@ -1,7 +1,7 @@
 namespace Sharptime;
 
 /// <summary>Settings an <see cref="Engine"/> is created with. Changing a config after creating an engine has no effect on it.</summary>
-public sealed class Config
+public sealed partial class Config
 {
     private nuint _maxWasmStack = 512 * 1024;
 

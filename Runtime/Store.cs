@@ -9,7 +9,7 @@ namespace Sharptime;
 /// Owns every instance, function, memory, table and global created in it, and the native memory behind them.
 /// Not thread-safe: use a store from one thread at a time. Dispose it to free everything it owns.
 /// </summary>
-public abstract unsafe class Store : IDisposable
+public abstract unsafe partial class Store : IDisposable
 {
     private readonly List<nint> _allocations = [];
     private readonly List<GCHandle> _handles = [];
@@ -216,7 +216,7 @@ public abstract unsafe class Store : IDisposable
 
 /// <summary>A store carrying user data of type <typeparamref name="T"/>, reachable from host functions through <see cref="Caller"/>.</summary>
 /// <typeparam name="T">The type of the user data.</typeparam>
-public sealed class Store<T> : Store
+public sealed partial class Store<T> : Store
 {
     /// <summary>Creates a store in <paramref name="engine"/> holding <paramref name="data"/>.</summary>
     public Store(Engine engine, T data) : base(engine) => Data = data;
