@@ -21,7 +21,7 @@ internal static class RunCommand
         Guest arguments that look like options go after '--' or after FILE.
         """;
 
-    private static readonly string[] ValueOptions = ["--dir", "--dir-ro", "--env", "--invoke", BoundsChecksOption.Name];
+    private static readonly string[] ValueOptions = ["--dir", "--dir-ro", "--env", "--invoke", .. EngineOptions.ValueOptionNames];
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -47,7 +47,7 @@ internal static class RunCommand
             HelpName = "K=V",
             AllowMultipleArgumentsPerToken = false,
         };
-        var boundsChecks = BoundsChecksOption.Create();
+        var engineOptions = new EngineOptions();
         var file = new Argument<FileInfo>("file") { Description = "The module: a .wasm binary or .wat text." };
         var args = new Argument<string[]>("args")
         {
@@ -60,10 +60,10 @@ internal static class RunCommand
             dirs,
             readOnlyDirs,
             env,
-            boundsChecks,
             file,
             args,
         };
+        engineOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new RunOptions(
@@ -76,7 +76,7 @@ internal static class RunCommand
             bool wasi = false;
             try
             {
-                using var engine = new Engine(BoundsChecksOption.ToConfig(parse.GetValue(boundsChecks)));
+                using var engine = new Engine(engineOptions.CreateConfig(parse));
                 var module = Load(engine, options.File);
                 wasi = module.Imports.Any(i => i.ModuleName == WasiLinkerExtensions.Module);
                 if (wasi || options.Invoke is null) return RunWasi(engine, module, options, output, error);

@@ -17,16 +17,16 @@ internal static class WastCommand
         {
             Description = "Precompile every module, write it to a temporary .cwasm file and load it back with Module.DeserializeFile before instantiating it.",
         };
-        var boundsChecks = BoundsChecksOption.Create();
+        var engineOptions = new EngineOptions();
         var command = new Command("wast", "Run WebAssembly script (.wast) files. Exit code 0 when no command failed, 1 otherwise.")
         {
-            boundsChecks,
             files,
             roundTrip,
         };
+        engineOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            var runner = new WastRunner(config: BoundsChecksOption.ToConfig(parse.GetValue(boundsChecks))) { RoundTripArtifacts = parse.GetValue(roundTrip) };
+            var runner = new WastRunner(config: engineOptions.CreateConfig(parse)) { RoundTripArtifacts = parse.GetValue(roundTrip) };
             int passed = 0, failed = 0, skipped = 0;
             foreach (var file in parse.GetValue(files)!)
             {
