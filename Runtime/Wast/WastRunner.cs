@@ -43,6 +43,12 @@ public sealed partial class WastRunner
     /// </summary>
     public bool RoundTripArtifacts { get; init; }
 
+    /// <summary>
+    /// Called with each script's store right after it is created, before any module is instantiated: sets fuel, an
+    /// epoch deadline or limits that then apply to the whole script.
+    /// </summary>
+    public Action<Store>? ConfigureStore { get; init; }
+
     /// <summary>Reads and runs a script file. Never throws for problems inside the script; they are failures.</summary>
     /// <param name="path">The <c>.wast</c> file.</param>
     /// <param name="displayName">The name used in results; the file name when null.</param>
@@ -78,7 +84,7 @@ public sealed partial class WastRunner
         {
             return new WastFileResult(fileName, [new WastCommandResult(fileName, 1, "script", WastOutcome.Failed, $"script does not parse: {e.Message}")]);
         }
-        using var session = new Session(fileName, _spectestOutput, _config, RoundTripArtifacts);
+        using var session = new Session(fileName, _spectestOutput, _config, RoundTripArtifacts, ConfigureStore);
         var results = new List<WastCommandResult>(script.Commands.Count);
         foreach (var command in script.Commands) results.Add(session.Run(command));
         return new WastFileResult(fileName, results);
@@ -116,13 +122,14 @@ public sealed partial class WastRunner
 
         private readonly bool _roundTripArtifacts;
 
-        public Session(string file, TextWriter? print, Config? config, bool roundTripArtifacts)
+        public Session(string file, TextWriter? print, Config? config, bool roundTripArtifacts, Action<Store>? configureStore)
         {
             _file = file;
             _roundTripArtifacts = roundTripArtifacts;
             _print = print;
             _engine = config is null ? new Engine() : new Engine(config);
             _store = new Store<object?>(_engine, null);
+            configureStore?.Invoke(_store);
             _linker = new Linker<object?>(_engine) { AllowShadowing = true };
             DefineSpectest();
         }
