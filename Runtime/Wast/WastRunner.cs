@@ -123,6 +123,9 @@ public sealed partial class WastRunner
             _print = print;
             _engine = config is null ? new Engine() : new Engine(config);
             _store = new Store<object?>(_engine, null);
+            // Scripts run to completion: with interruption compiled in, grant everything (the checks still run).
+            if (_engine.Config.ConsumeFuel) _store.SetFuel(ulong.MaxValue);
+            if (_engine.Config.EpochInterruption) _store.SetEpochDeadline(ulong.MaxValue);
             _linker = new Linker<object?>(_engine) { AllowShadowing = true };
             DefineSpectest();
         }

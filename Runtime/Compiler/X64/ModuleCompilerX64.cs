@@ -36,9 +36,12 @@ internal sealed class ModuleCompilerX64
 
     private readonly List<int> _faultSites = [];
 
-    public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout, bool addressMap, ulong uncheckedAccessLimit = 0)
+    public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout, bool addressMap, ulong uncheckedAccessLimit = 0,
+        bool epochInterruption = false, bool consumeFuel = false)
     {
         UncheckedAccessLimit = uncheckedAccessLimit;
+        EpochInterruption = epochInterruption;
+        ConsumeFuel = consumeFuel;
         _info = info;
         _layout = layout;
         _addressMap = addressMap;
@@ -116,6 +119,12 @@ internal sealed class ModuleCompilerX64
 
     /// <summary>Loads and stores whose static offset plus size is at most this are left to the guard pages (0: none).</summary>
     public ulong UncheckedAccessLimit { get; }
+
+    /// <summary>Whether functions check the epoch deadline at entry and loop headers.</summary>
+    public bool EpochInterruption { get; }
+
+    /// <summary>Whether functions count fuel and check it at entry and loop headers.</summary>
+    public bool ConsumeFuel { get; }
 
     /// <summary>
     /// The unchecked access instruction at <paramref name="accessOffset"/> may fault. The signal handler then resumes
