@@ -65,9 +65,8 @@ public sealed class CoreExecutionInterruptionTests(ITestOutputHelper output)
     public static TheoryData<string, BoundsChecks> Cases()
     {
         var data = new TheoryData<string, BoundsChecks>();
-        foreach (var row in CoreSpecTests.Scripts())
+        foreach (string script in CoreSpecTests.Scripts())
         {
-            var script = (string)row[0];
             data.Add(script, BoundsChecks.GuardPages);
             data.Add(script, BoundsChecks.Explicit);
         }

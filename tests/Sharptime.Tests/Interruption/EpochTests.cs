@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Sharptime.Tests.Embedding;
+using Xunit.Abstractions;
 
 namespace Sharptime.Tests.Interruption;
 
 /// <summary>Epoch interruption (<see cref="Config.EpochInterruption"/>, <see cref="Engine.IncrementEpoch"/>, deadlines and the callback).</summary>
-public sealed class EpochTests
+public sealed class EpochTests(ITestOutputHelper output)
 {
     private const string TickingLoopWat = """
         (module
@@ -51,6 +52,7 @@ public sealed class EpochTests
         }
 
         Array.Sort(latencies);
+        output.WriteLine($"tick → trap latencies (ms, sorted): {string.Join(", ", latencies.Select(l => l.ToString("F3")))}");
         Assert.True(latencies[2] <= 10, $"median tick → trap latency {latencies[2]:F3} ms (all: {string.Join(", ", latencies.Select(l => l.ToString("F3")))})");
     }
 
