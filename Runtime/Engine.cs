@@ -57,7 +57,7 @@ public sealed class Engine : IDisposable
         {
             if (!_exitTrampolines.TryGetValue(id, out var code))
             {
-                var (bytes, unwind) = Compiler.X64.X64Trampolines.EmitExitTrampoline(TypeOf(id));
+                var (bytes, unwind) = Compiler.X64.X64Trampolines.EmitExitTrampoline(TypeOf(id), Config.ConsumeFuel);
                 code = new CodeMemory(bytes, Vm.Debugging.CodeImageDescription.ForExitTrampoline(bytes, unwind, $"sharptime!exit_trampoline[type{id}]", Config));
                 _exitTrampolines.Add(id, code);
             }

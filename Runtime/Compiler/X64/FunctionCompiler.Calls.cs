@@ -141,8 +141,10 @@ internal sealed partial class FunctionCompiler
             else _a.mov(D[RegIndex(dst)], Slot32(first + i));
         }
         TruncateStack(first);
+        if (_fuel) StoreFuel();
         _a.mov(rax, qword_ptr[Vmctx + VMContextLayout.Builtins]);
         _a.call(qword_ptr[rax + 8 * (int)builtin]);
+        if (_fuel) LoadFuel();
         ReloadRegisterLocals();
     }
 

@@ -14,11 +14,17 @@ namespace Sharptime.Compiler.X64;
 /// Checks sit at function entry and loop headers, so every unbounded execution path meets one. Epoch: the engine's
 /// counter (through VMStoreContext.EpochPtr) against the store's deadline; past it, an out-of-line stub calls the
 /// <see cref="Builtin.EpochDeadline"/> libcall (the store's callback), which continues or returns a trap code.
-/// Fuel: VMStoreContext.FuelConsumed is fuel used minus fuel granted; at a check, &gt;= 0 traps with OutOfFuel.
+/// Fuel: fuel used minus fuel granted, negative while fuel remains; at a check, &gt;= 0 traps with OutOfFuel.
+/// </para>
+/// <para>
+/// While wasm runs, that count lives in <see cref="FuelRegister"/> (r12, taken from the allocator and the register
+/// locals in fuel mode), carried across wasm-to-wasm calls. VMStoreContext.FuelConsumed holds it whenever the host
+/// can look: entry trampolines load it and store it back (also on a trap), exit trampolines and libcalls store it
+/// before and reload it after (the host may have changed it).
 /// </para>
 /// <para>
 /// Fuel is charged per straight-line stretch: operator costs add up at compile time in <see cref="_pendingFuel"/>
-/// and one <c>add</c> writes them out before control leaves the stretch (branches, merges, calls, libcalls,
+/// and one flag-free <c>lea</c> adds them before control leaves the stretch (branches, merges, calls, libcalls,
 /// guard-page accesses that may fault). A trap stub adds what was pending at its site itself, so traps are exact
 /// without code on the hot path. Costs depend only on the operators, so every compilation of a module (and its
 /// artifact) charges the same.
@@ -50,42 +56,54 @@ internal sealed partial class FunctionCompiler
         _ => 1,
     };
 
-    /// <summary>
-    /// Before compiling a reachable operator in fuel mode: charges it, and keeps no condition in the flags (the
-    /// flush's <c>add</c> would clobber one between a compare and the branch that uses it).
-    /// </summary>
+    /// <summary>Where compiled code keeps the fuel count in fuel mode (callee-saved in SysV, so libcalls keep it too).</summary>
+    internal static readonly AssemblerRegister64 FuelRegister = r12;
+
+    /// <summary>Before compiling a reachable operator in fuel mode: charges it.</summary>
     private void ChargeFuel(byte firstByte)
     {
         _pendingFuel += FuelCost(firstByte);
-        // Keep the immediate an int32 even for absurdly long straight-line code.
+        // Keep the displacement an int32 even for absurdly long straight-line code.
         if (_pendingFuel >= int.MaxValue / 2) FlushFuel();
-        SettleFlags();
     }
 
-    /// <summary>Writes the pending fuel out (fuel mode). Clobbers r11 and the flags only.</summary>
+    /// <summary>Adds the pending fuel to the fuel register (fuel mode). <c>lea</c>: no flags change, so a condition may stay in them.</summary>
     private void FlushFuel()
     {
         if (_pendingFuel == 0) return;
-        _a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
-        _a.add(qword_ptr[Scratch + VMStoreContextLayout.FuelConsumed], (int)_pendingFuel);
+        _a.lea(FuelRegister, qword_ptr[FuelRegister + (int)_pendingFuel]);
         _pendingFuel = 0;
+    }
+
+    /// <summary>Before a libcall (fuel mode): the host may read the fuel. Uses r11.</summary>
+    private void StoreFuel()
+    {
+        _a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
+        _a.mov(qword_ptr[Scratch + VMStoreContextLayout.FuelConsumed], FuelRegister);
+    }
+
+    /// <summary>After a libcall (fuel mode): the host may have set the fuel. Uses r11; flags untouched.</summary>
+    private void LoadFuel()
+    {
+        _a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
+        _a.mov(FuelRegister, qword_ptr[Scratch + VMStoreContextLayout.FuelConsumed]);
     }
 
     /// <summary>
     /// The checks of a function entry or loop header. Every value is in its slot; uses rax and r11, which hold nothing
-    /// then. At entry r11 already holds the store context (the stack check loaded it).
+    /// then. At entry r11 already holds the store context (the stack check loaded it). Fuel is checked first: the
+    /// epoch's slow path resumes after its own check.
     /// </summary>
     private void EmitInterruptionChecks(bool atEntry)
     {
-        if (!_fuel && !_epochs) return;
-        if (!atEntry) _a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
         if (_fuel)
         {
-            _a.cmp(qword_ptr[Scratch + VMStoreContextLayout.FuelConsumed], 0);
-            _a.jge(TrapLabel(TrapCode.OutOfFuel));
+            _a.test(FuelRegister, FuelRegister);
+            _a.jns(TrapLabel(TrapCode.OutOfFuel));
         }
         if (_epochs)
         {
+            if (!atEntry) _a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
             var slow = _a.CreateLabel();
             var resume = _a.CreateLabel();
             _a.mov(rax, qword_ptr[Scratch + VMStoreContextLayout.EpochPtr]);
@@ -109,9 +127,12 @@ internal sealed partial class FunctionCompiler
             _operatorOffset = stub.WasmOffset;
             _module.MapAddress(_a.Position, stub.WasmOffset);
             if (stub.SaveLocals) SaveRegisterLocals();
+            // The callback may read or set the fuel.
+            if (_fuel) StoreFuel();
             _a.mov(rdi, Vmctx);
             _a.mov(rax, qword_ptr[Vmctx + VMContextLayout.Builtins]);
             _a.call(qword_ptr[rax + 8 * (int)Builtin.EpochDeadline]);
+            if (_fuel) LoadFuel();
             _a.test(eax, eax);
             _a.jne(TrapLabel(TrapFromEax));
             if (stub.SaveLocals) ReloadRegisterLocals();

@@ -107,6 +107,7 @@ internal sealed partial class FunctionCompiler
         _trapStubs.Clear();
         ResetInterruption();
         ResetRegisters();
+        if (_fuel) _freeGpr &= unchecked((ushort)~(1 << R12));   // the fuel register
         AssignLocalRegisters(reader, definedIndex);
         _epilogue = a.CreateLabel();
 
@@ -425,12 +426,8 @@ internal sealed partial class FunctionCompiler
         {
             _a.Bind(stub.Label);
             _module.MapAddress(_a.Position, stub.WasmOffset);
-            if (stub.Fuel > 0)
-            {
-                // Only r11 and the flags: eax may hold the trap code.
-                _a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
-                _a.add(qword_ptr[Scratch + VMStoreContextLayout.FuelConsumed], stub.Fuel);
-            }
+            // The entry trampoline's trap path stores the fuel register.
+            if (stub.Fuel > 0) _a.lea(FuelRegister, qword_ptr[FuelRegister + stub.Fuel]);
             _a.call(stub.Code == TrapFromEax ? _module.RaiseLabel : _module.RaiseEntry(stub.Code));
             _module.AddTrapSite(_a.Position, stub.Code);
         }

@@ -160,7 +160,7 @@ internal sealed class ModuleCompilerX64
         {
             _a.Align(FunctionAlignment);
             entries[i] = _a.Position;
-            int popEnd = X64Trampolines.EmitArrayEntry(_a, _info.FunctionType((uint)(_info.ImportedFunctionCount + i)), _functionLabels[i]);
+            int popEnd = X64Trampolines.EmitArrayEntry(_a, _info.FunctionType((uint)(_info.ImportedFunctionCount + i)), _functionLabels[i], ConsumeFuel);
             unwind.Add(FunctionUnwind.RbpFrame(entries[i], _a.Position - entries[i], popEnd,
                 (5, UnwindRegister.Rbx), (7, UnwindRegister.R12), (9, UnwindRegister.R13), (11, UnwindRegister.R14), (13, UnwindRegister.R15)));
         }

@@ -298,4 +298,27 @@ public sealed class EpochTests(ITestOutputHelper output)
         store.SetFuel(100);
         Assert.Equal(TrapCode.OutOfFuel, Assert.Throws<TrapException>(() => spin.Call(default)).Code);
     }
+
+    [Fact]
+    public void CallbackSeesExactFuelAndItsChangeSurvivesTheTrap()
+    {
+        using var engine = new Engine(new Config { EpochInterruption = true, ConsumeFuel = true });
+        using var store = new Store<int>(engine, 0);
+        var spin = Wasm.Instantiate(store, TickingLoopWat, Func.FromDelegate(store, engine.IncrementEpoch)).Export<ValueTuple, ValueTuple>("spin");
+        ulong seen = 0;
+        store.SetFuel(1000);
+        store.SetEpochDeadline(1);
+        store.SetEpochDeadlineCallback(s =>
+        {
+            seen = s.GetFuel();
+            s.SetFuel(10);
+            return EpochDeadlineAction.Trap;
+        });
+
+        Assert.Equal(TrapCode.Interrupt, Assert.Throws<TrapException>(() => spin.Call(default)).Code);
+
+        // One iteration (call, br) before the second loop header's check.
+        Assert.Equal(998UL, seen);
+        Assert.Equal(10UL, store.GetFuel());
+    }
 }

@@ -341,4 +341,39 @@ public sealed class FuelTests
         Assert.Equal(1000 - SumCost(2), a.GetFuel());
         Assert.Equal(1000UL, b.GetFuel());
     }
+
+    [Fact]
+    public void FuelSetByAHostFunctionThatThrowsIsKept()
+    {
+        using var store = new Store<int>(FuelEngine, 0);
+        var host = Func.FromDelegate(store, (Caller caller) =>
+        {
+            caller.Fuel = 5;
+            throw new InvalidOperationException("host failed");
+        });
+        var f = Wasm.Instantiate(store, """
+            (module (import "h" "host" (func $host)) (func (export "f") i32.const 1 drop call $host))
+            """, host).Export<ValueTuple, ValueTuple>("f");
+        store.SetFuel(1000);
+
+        Assert.Throws<InvalidOperationException>(() => f.Call(default));
+
+        Assert.Equal(5UL, store.GetFuel());
+    }
+
+    [Fact]
+    public void MemoryGrowAndBulkOperationsAreChargedOneEach()
+    {
+        using var store = new Store<int>(FuelEngine, 0);
+        var f = Wasm.Instantiate(store, """
+            (module (memory 1)
+              (func (export "f") (result i32)
+                (memory.fill (i32.const 0) (i32.const 7) (i32.const 100))
+                (drop (memory.grow (i32.const 1)))
+                (memory.size)))
+            """).Export<ValueTuple, int>("f");
+
+        // Three i32.const and memory.fill, i32.const and memory.grow (drop is free), memory.size.
+        Assert.Equal(7UL, FuelUsedBy(store, () => Assert.Equal(2, f.Call(default))));
+    }
 }
