@@ -16,8 +16,9 @@ namespace Sharptime.Vm;
 /// 64 EpochPtr     ulong*: the engine's epoch counter (stable native address, bumped by Engine.IncrementEpoch)
 /// 72 EpochDeadline ulong: code compiled with epoch interruption calls the EpochDeadline builtin once
 ///                 *EpochPtr >= this, at function entry and loop headers
-/// 80 FuelConsumed long: fuel used minus fuel granted (negative while fuel remains); code compiled with fuel
-///                 consumption adds operator costs and traps with OutOfFuel at entry/loop headers once it is >= 0
+/// 80 FuelConsumed long: fuel used minus fuel granted (negative while fuel remains). While wasm compiled with fuel
+///                 consumption runs, the live count is in r12; trampolines and libcalls store it here whenever the
+///                 host can look (and reload it after), so it is current in host code and after a call or trap
 /// </code>
 /// </summary>
 internal static class VMStoreContextLayout
