@@ -17,6 +17,17 @@ public sealed class Caller
     /// <summary>The store's user data.</summary>
     public object? Data => Store.DataObject;
 
+    /// <summary>
+    /// The store's remaining fuel (<see cref="Sharptime.Store.GetFuel"/> and <see cref="Sharptime.Store.SetFuel"/>): exact
+    /// while a host function runs, counting every operator the wasm caller ran up to and including the call.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="Config.ConsumeFuel"/> is off for the store's engine.</exception>
+    public ulong Fuel
+    {
+        get => Store.GetFuel();
+        set => Store.SetFuel(value);
+    }
+
     /// <summary>The calling instance, or null when the host called the function directly.</summary>
     public Instance? Instance => _instance;
 

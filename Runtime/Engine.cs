@@ -14,6 +14,10 @@ public sealed class Engine : IDisposable
     private readonly Dictionary<int, CodeMemory> _exitTrampolines = [];
     private readonly Lock _lock = new();
 
+    // The epoch counter, on the pinned object heap so compiled code can read it through a stable address (the
+    // VMStoreContext's EpochPtr) while the GC runs; stores keep the engine, and so the array, alive.
+    private readonly ulong[] _epoch = GC.AllocateArray<ulong>(1, pinned: true);
+
     /// <summary>Creates an engine with default settings.</summary>
     public Engine() : this(new Config()) { }
 
@@ -53,7 +57,7 @@ public sealed class Engine : IDisposable
         {
             if (!_exitTrampolines.TryGetValue(id, out var code))
             {
-                var (bytes, unwind) = Compiler.X64.X64Trampolines.EmitExitTrampoline(TypeOf(id));
+                var (bytes, unwind) = Compiler.X64.X64Trampolines.EmitExitTrampoline(TypeOf(id), Config.ConsumeFuel);
                 code = new CodeMemory(bytes, Vm.Debugging.CodeImageDescription.ForExitTrampoline(bytes, unwind, $"sharptime!exit_trampoline[type{id}]", Config));
                 _exitTrampolines.Add(id, code);
             }
@@ -74,6 +78,19 @@ public sealed class Engine : IDisposable
     /// only (no checksum or compatibility check): null for anything else, including plain wasm.
     /// </summary>
     public static Precompiled? DetectPrecompiled(ReadOnlySpan<byte> bytes) => Artifacts.ArtifactReader.Detect(bytes);
+
+    /// <summary>
+    /// Advances the epoch by one tick. Thread-safe and cheap (one atomic increment): call it from a timer or another
+    /// thread. With <see cref="Config.EpochInterruption"/> on, wasm running in any store of this engine whose deadline
+    /// (<see cref="Store.SetEpochDeadline"/>) is now reached stops at its next function entry or loop header.
+    /// </summary>
+    public void IncrementEpoch() => Interlocked.Increment(ref _epoch[0]);
+
+    /// <summary>The current epoch (ticks since the engine was created).</summary>
+    internal ulong CurrentEpoch => Volatile.Read(ref _epoch[0]);
+
+    /// <summary>The epoch counter's native address; stable for the engine's lifetime (the array is pinned).</summary>
+    internal unsafe nint EpochAddress => (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _epoch[0]);
 
     /// <summary>Releases the engine. Modules created from it must not be used afterwards.</summary>
     public void Dispose() { }

@@ -86,7 +86,7 @@ public sealed class Module
     private LoadedCode? Compile()
     {
         if (Layout.DefinedFunctionCount == 0) return null;
-        var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config.GenerateAddressMap, Engine.Config.UncheckedAccessLimit);
+        var compiled = ModuleCompiler.Compile(Info, Layout, Engine.Config);
         var image = Vm.Debugging.CodeImageDescription.ForModule(compiled, Info, Name, Engine.Config);
         var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code, image), Info, Name);
         CodeRegistry.Register(loaded);
@@ -232,7 +232,7 @@ public sealed class Module
     {
         var info = DecodeAndValidate(bytes, name);
         var layout = new VMContextLayout(info);
-        var compiled = layout.DefinedFunctionCount == 0 ? null : ModuleCompiler.Compile(info, layout, engine.Config.GenerateAddressMap, engine.Config.UncheckedAccessLimit);
+        var compiled = layout.DefinedFunctionCount == 0 ? null : ModuleCompiler.Compile(info, layout, engine.Config);
         return ArtifactWriter.WriteModule(compiled, info, name ?? info.Names.ModuleName, EngineMetadata.For(engine.Config), engine.Config);
     }
 

@@ -32,6 +32,7 @@ public abstract unsafe partial class Store : IDisposable
         var self = GCHandle.Alloc(this, GCHandleType.Weak);
         _handles.Add(self);
         *(nint*)(Context + VMStoreContextLayout.StoreHandle) = GCHandle.ToIntPtr(self);
+        InitializeInterruption();
         if (engine.Config.WasmBacktrace)
             *(nint*)(Context + VMStoreContextLayout.TrapHook) = (nint)(delegate* unmanaged[Cdecl]<nint, void>)&OnTrap;
     }
@@ -169,11 +170,18 @@ public abstract unsafe partial class Store : IDisposable
     {
         try
         {
-            // Host exceptions were captured by the dispatcher, where the host frames still were.
-            if (*(int*)(context + VMStoreContextLayout.TrapCode) == TrapCodes.HostException) return;
-            if (GCHandle.FromIntPtr(*(nint*)(context + VMStoreContextLayout.StoreHandle)).Target is Store store)
-                store._trapBacktrace = BacktraceCollector.FromTrap(
-                    *(nint*)(context + VMStoreContextLayout.TrapPc), *(nint*)(context + VMStoreContextLayout.TrapFp));
+            if (GCHandle.FromIntPtr(*(nint*)(context + VMStoreContextLayout.StoreHandle)).Target is not Store store) return;
+            if (*(int*)(context + VMStoreContextLayout.TrapCode) == TrapCodes.HostException)
+            {
+                // Host functions' exceptions got their backtrace in the dispatcher, where the host frames still were;
+                // one thrown by a libcall's callback (an epoch deadline callback) gets it here.
+                if (store._parked is { } parked && !parked.Data.Contains(WasmBacktrace.ExceptionDataKey))
+                    parked.Data[WasmBacktrace.ExceptionDataKey] = BacktraceCollector.FromTrap(
+                        *(nint*)(context + VMStoreContextLayout.TrapPc), *(nint*)(context + VMStoreContextLayout.TrapFp));
+                return;
+            }
+            store._trapBacktrace = BacktraceCollector.FromTrap(
+                *(nint*)(context + VMStoreContextLayout.TrapPc), *(nint*)(context + VMStoreContextLayout.TrapFp));
         }
         catch
         {

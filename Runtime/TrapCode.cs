@@ -23,6 +23,13 @@ public enum TrapCode
     StackOverflow,
     /// <summary><c>call_indirect</c> used an index beyond the table's end.</summary>
     UndefinedElement,
+    /// <summary>
+    /// The store's epoch deadline passed (<see cref="Config.EpochInterruption"/>, <see cref="Store.SetEpochDeadline"/>)
+    /// and no deadline callback let execution continue.
+    /// </summary>
+    Interrupt,
+    /// <summary>The store ran out of fuel (<see cref="Config.ConsumeFuel"/>, <see cref="Store.SetFuel"/>).</summary>
+    OutOfFuel,
 }
 
 internal static class TrapCodes
@@ -46,6 +53,8 @@ internal static class TrapCodes
         TrapCode.BadSignature => "indirect call type mismatch",
         TrapCode.StackOverflow => "call stack exhausted",
         TrapCode.UndefinedElement => "undefined element",
+        TrapCode.Interrupt => "interrupt",
+        TrapCode.OutOfFuel => "all fuel consumed by WebAssembly",
         _ => "unknown trap",
     };
 }

@@ -16,6 +16,8 @@ internal sealed class EngineMetadata
     public const string TargetKey = "target";
     public const string CpuFeaturesKey = "cpu-features";
     public const string MaxWasmStackKey = "max-wasm-stack";
+    public const string EpochInterruptionKey = "epoch-interruption";
+    public const string ConsumeFuelKey = "consume-fuel";
 
     /// <summary>Bumped whenever a section's encoding changes.</summary>
     public const string FormatVersion = "1";
@@ -45,6 +47,9 @@ internal sealed class EngineMetadata
         ["memory-guard-size"] = config.MemoryGuardSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         // Text and memory images are aligned for mapping with this page size.
         ["page-size"] = ArtifactFormat.PageAlignment.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Checks at function entries and loop headers, and fuel counting, are in the code.
+        [EpochInterruptionKey] = config.EpochInterruption ? "on" : "off",
+        [ConsumeFuelKey] = config.ConsumeFuel ? "on" : "off",
         [MaxWasmStackKey] = config.MaxWasmStack.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 

@@ -14,6 +14,13 @@ internal static class ModuleCompiler
     /// Loads and stores whose static offset plus size is at most this need no bounds check (guard-page memories,
     /// <see cref="Config.UncheckedAccessLimit"/>); 0 checks every access.
     /// </param>
-    public static CompiledModule Compile(ModuleInfo module, VMContextLayout layout, bool addressMap = true, ulong uncheckedAccessLimit = 0) =>
-        new ModuleCompilerX64(module, layout, addressMap, uncheckedAccessLimit).Compile();
+    /// <param name="epochInterruption">Whether to check the epoch deadline at function entries and loop headers (<see cref="Config.EpochInterruption"/>).</param>
+    /// <param name="consumeFuel">Whether to count fuel and check it at function entries and loop headers (<see cref="Config.ConsumeFuel"/>).</param>
+    public static CompiledModule Compile(ModuleInfo module, VMContextLayout layout, bool addressMap = true, ulong uncheckedAccessLimit = 0,
+        bool epochInterruption = false, bool consumeFuel = false) =>
+        new ModuleCompilerX64(module, layout, addressMap, uncheckedAccessLimit, epochInterruption, consumeFuel).Compile();
+
+    /// <summary>Compiles with the code-affecting settings of <paramref name="config"/>.</summary>
+    public static CompiledModule Compile(ModuleInfo module, VMContextLayout layout, Config config) =>
+        Compile(module, layout, config.GenerateAddressMap, config.UncheckedAccessLimit, config.EpochInterruption, config.ConsumeFuel);
 }

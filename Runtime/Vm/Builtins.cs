@@ -25,6 +25,7 @@ internal static unsafe class Builtins
         table[(int)Builtin.TableCopy] = (nint)(delegate* unmanaged[Cdecl]<nint, uint, uint, ulong, ulong, ulong, int>)&TableCopy;
         table[(int)Builtin.TableInit] = (nint)(delegate* unmanaged[Cdecl]<nint, uint, uint, ulong, uint, uint, int>)&TableInit;
         table[(int)Builtin.ElemDrop] = (nint)(delegate* unmanaged[Cdecl]<nint, uint, void>)&ElemDrop;
+        table[(int)Builtin.EpochDeadline] = (nint)(delegate* unmanaged[Cdecl]<nint, int>)&EpochDeadline;
         return (nint)table;
     }
 
@@ -191,6 +192,21 @@ internal static unsafe class Builtins
         catch
         {
             // Validation guarantees the index; nothing may escape into native code.
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    internal static int EpochDeadline(nint vmctx)
+    {
+        try
+        {
+            var store = Store.FromContext(*(nint*)(vmctx + VMContextLayout.StoreContext));
+            return store is null ? (int)TrapCode.Interrupt : store.OnEpochDeadline();
+        }
+        catch
+        {
+            // OnEpochDeadline parks the callback's exceptions; nothing may escape into native code.
+            return (int)TrapCode.Interrupt;
         }
     }
 }

@@ -13,6 +13,12 @@ namespace Sharptime.Vm;
 /// 40 LastExitFp   frame of the most recent exit trampoline (wasm → host); entry records save and restore it
 /// 48 TrapHook     void (VMStoreContext*): called by the raise stub before unwinding, or null (no backtraces)
 /// 56 StoreHandle  weak GCHandle of the owning Store
+/// 64 EpochPtr     ulong*: the engine's epoch counter (stable native address, bumped by Engine.IncrementEpoch)
+/// 72 EpochDeadline ulong: code compiled with epoch interruption calls the EpochDeadline builtin once
+///                 *EpochPtr >= this, at function entry and loop headers
+/// 80 FuelConsumed long: fuel used minus fuel granted (negative while fuel remains). While wasm compiled with fuel
+///                 consumption runs, the live count is in r12; trampolines and libcalls store it here whenever the
+///                 host can look (and reload it after), so it is current in host code and after a call or trap
 /// </code>
 /// </summary>
 internal static class VMStoreContextLayout
@@ -25,7 +31,10 @@ internal static class VMStoreContextLayout
     public const int LastExitFp = 40;
     public const int TrapHook = 48;
     public const int StoreHandle = 56;
-    public const int Size = 64;
+    public const int EpochPtr = 64;
+    public const int EpochDeadline = 72;
+    public const int FuelConsumed = 80;
+    public const int Size = 88;
 }
 
 /// <summary>
@@ -180,5 +189,7 @@ internal enum Builtin
     TableInit,
     /// <summary>void (vmctx, uint elem).</summary>
     ElemDrop,
+    /// <summary>int (vmctx) → trap: the epoch deadline passed; runs the store's deadline callback (0: continue).</summary>
+    EpochDeadline,
     Count,
 }

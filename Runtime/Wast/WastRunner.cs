@@ -45,7 +45,8 @@ public sealed partial class WastRunner
 
     /// <summary>
     /// Called with each script's store right after it is created, before any module is instantiated: sets fuel, an
-    /// epoch deadline or limits that then apply to the whole script.
+    /// epoch deadline or limits that then apply to the whole script. Without it, a store whose engine consumes fuel or
+    /// checks epochs gets all the fuel and the farthest deadline.
     /// </summary>
     public Action<Store>? ConfigureStore { get; init; }
 
@@ -129,6 +130,10 @@ public sealed partial class WastRunner
             _print = print;
             _engine = config is null ? new Engine() : new Engine(config);
             _store = new Store<object?>(_engine, null);
+            // Unless the caller says otherwise, scripts run to completion: with interruption compiled in, grant
+            // everything (the checks still run).
+            if (_engine.Config.ConsumeFuel) _store.SetFuel(ulong.MaxValue);
+            if (_engine.Config.EpochInterruption) _store.SetEpochDeadline(ulong.MaxValue);
             configureStore?.Invoke(_store);
             _linker = new Linker<object?>(_engine) { AllowShadowing = true };
             DefineSpectest();

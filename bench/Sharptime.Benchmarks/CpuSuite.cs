@@ -102,10 +102,63 @@ internal static class CpuSuite
         return 0;
     }
 
+    /// <summary>
+    /// Each program with interruption off, with epoch checks, with fuel counting, and with both (engine default bounds
+    /// checks), interleaved per program so all four see the same machine load: medians and the ratios to "off".
+    /// </summary>
+    public static int RunInterruption(string cpuDirectory, int runs)
+    {
+        var programs = Path.Combine(cpuDirectory, "programs.txt");
+        var outDir = Path.Combine(cpuDirectory, "out");
+        if (!File.Exists(programs) || !Directory.Exists(outDir))
+        {
+            Console.Error.WriteLine($"error: build the programs first: {Path.Combine(cpuDirectory, "build.sh")} (needs clang and lld)");
+            return 1;
+        }
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuName()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        Console.WriteLine($"median of {runs} calls after one warm-up call, each configuration; ratios to off (lower is better)");
+        using var off = new Engine(new Config());
+        using var epochs = new Engine(new Config { EpochInterruption = true });
+        using var fuel = new Engine(new Config { ConsumeFuel = true });
+        using var bothEngine = new Engine(new Config { EpochInterruption = true, ConsumeFuel = true });
+        Console.WriteLine($"bounds checks: {off.Config.BoundsChecks}");
+        Console.WriteLine();
+        Console.WriteLine("| program | n | off ms | epochs ms | fuel ms | both ms | epochs / off | fuel / off | both / off |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        double logEpochs = 0, logFuel = 0, logBoth = 0;
+        int count = 0;
+        foreach (var line in File.ReadLines(programs))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string name = parts[0];
+            int n = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            int expected = int.Parse(parts[2], CultureInfo.InvariantCulture);
+            string wasm = Path.Combine(outDir, name + ".wasm");
+
+            double o = Sharptime(off, wasm, n, runs, expected);
+            double e = Sharptime(epochs, wasm, n, runs, expected);
+            double f = Sharptime(fuel, wasm, n, runs, expected);
+            double b = Sharptime(bothEngine, wasm, n, runs, expected);
+            logEpochs += Math.Log(e / o);
+            logFuel += Math.Log(f / o);
+            logBoth += Math.Log(b / o);
+            count++;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {n} | {o:F1} | {e:F1} | {f:F1} | {b:F1} | {e / o:F2}x | {f / o:F2}x | {b / o:F2}x |"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| **geometric mean** | | | | | | **{Math.Exp(logEpochs / count):F2}x** | **{Math.Exp(logFuel / count):F2}x** | **{Math.Exp(logBoth / count):F2}x** |"));
+        return 0;
+    }
+
     private static double Sharptime(Engine engine, string wasm, int n, int runs, int expected)
     {
         var module = Module.FromFile(engine, wasm);
         using var store = new Store<object?>(engine, null);
+        // Interruption compiled in but never triggered: the cost of the checks and the counting alone.
+        if (engine.Config.ConsumeFuel) store.SetFuel(ulong.MaxValue);
+        if (engine.Config.EpochInterruption) store.SetEpochDeadline(ulong.MaxValue);
         var instance = new Linker<object?>(engine).Instantiate(store, module);
         var run = instance.GetFunction("run")?.Typed<int, int>()
             ?? throw new InvalidOperationException($"{wasm} exports no `run`");

@@ -25,9 +25,15 @@ if (args.Length > 0 && args[0] == "cpu")
 {
     string dir = args.Length > 1 ? args[1] : "bench/cpu";
     int runs = args.Length > 2 ? int.Parse(args[2]) : 7;
-    // Optional: explicit | guard (one mode) or both (each program timed in both modes side by side).
+    // Optional: explicit | guard (one mode), both (each program timed in both modes side by side), or interruption
+    // (each program with neither, epochs, fuel, and both, side by side).
     string? boundsChecks = args.Length > 3 ? args[3] : null;
-    return boundsChecks == "both" ? CpuSuite.RunBothBoundsChecks(dir, runs) : CpuSuite.Run(dir, runs, boundsChecks);
+    return boundsChecks switch
+    {
+        "both" => CpuSuite.RunBothBoundsChecks(dir, runs),
+        "interruption" => CpuSuite.RunInterruption(dir, runs),
+        _ => CpuSuite.Run(dir, runs, boundsChecks),
+    };
 }
 if (args.Length > 0 && args[0] == "wasi")
 {

@@ -20,10 +20,11 @@ public sealed class CoreExecutionTests(ITestOutputHelper output)
     [MemberData(nameof(Scripts))]
     public void ScriptRuns(string script) => Run(output, script, BoundsChecks.GuardPages);
 
-    internal static void Run(ITestOutputHelper output, string script, BoundsChecks boundsChecks)
+    internal static void Run(ITestOutputHelper output, string script, BoundsChecks boundsChecks, bool interruption = false)
     {
         var path = Path.Combine(SpecDirectory.Require("core"), script);
-        var result = new WastRunner(config: new Config { BoundsChecks = boundsChecks }).RunFile(path);
+        var config = new Config { BoundsChecks = boundsChecks, EpochInterruption = interruption, ConsumeFuel = interruption };
+        var result = new WastRunner(config: config).RunFile(path);
         output.WriteLine(result.ToString());
         bool simd = script.StartsWith("simd_", StringComparison.Ordinal);
         if (simd) foreach (var skip in result.Skips) output.WriteLine($"  skipped {skip}");
@@ -51,4 +52,29 @@ public sealed class CoreExecutionExplicitBoundsTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(Scripts))]
     public void ScriptRuns(string script) => CoreExecutionTests.Run(output, script, BoundsChecks.Explicit);
+}
+
+/// <summary>
+/// The core suite with epoch checks and fuel counting compiled in (the runner grants unlimited fuel and a far deadline),
+/// in both bounds-check modes: the extra code at function entries, loop headers, branches and trap sites must not
+/// change any result.
+/// </summary>
+public sealed class CoreExecutionInterruptionTests(ITestOutputHelper output)
+{
+    /// <summary>One case per script and bounds-check mode.</summary>
+    public static TheoryData<string, BoundsChecks> Cases()
+    {
+        var data = new TheoryData<string, BoundsChecks>();
+        foreach (string script in CoreSpecTests.Scripts())
+        {
+            data.Add(script, BoundsChecks.GuardPages);
+            data.Add(script, BoundsChecks.Explicit);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ScriptRunsWithEpochsAndFuel(string script, BoundsChecks boundsChecks) =>
+        CoreExecutionTests.Run(output, script, boundsChecks, interruption: true);
 }

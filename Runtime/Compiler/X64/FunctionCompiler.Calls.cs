@@ -11,6 +11,8 @@ internal sealed partial class FunctionCompiler
     private void CompileCall(uint funcIndex)
     {
         var type = _info.FunctionType(funcIndex);
+        // Exact fuel when the callee (maybe a host function) looks, and when it traps.
+        if (_fuel) FlushFuel();
         PassArguments(type);
         SaveRegisterLocals();
         if (funcIndex >= _info.ImportedFunctionCount)
@@ -32,6 +34,7 @@ internal sealed partial class FunctionCompiler
     private void CompileCallIndirect(uint typeIndex, uint tableIndex)
     {
         var type = _info.Types[(int)typeIndex];
+        if (_fuel) FlushFuel();
         // The callee index is on top of the arguments. Spill first so copying the arguments (which may need
         // scratch registers for wide constants) cannot clobber it; load it into r11 afterwards.
         SpillAll();
@@ -121,6 +124,7 @@ internal sealed partial class FunctionCompiler
     /// <summary>Calls a builtin: spills everything, passes vmctx, the immediates and the top operands in SysV registers.</summary>
     private void CallBuiltin(Builtin builtin, ReadOnlySpan<long> immediates, int operands)
     {
+        if (_fuel) FlushFuel();
         SpillAll();
         SaveRegisterLocals();
         var args = SysVArgs;
@@ -137,8 +141,10 @@ internal sealed partial class FunctionCompiler
             else _a.mov(D[RegIndex(dst)], Slot32(first + i));
         }
         TruncateStack(first);
+        if (_fuel) StoreFuel();
         _a.mov(rax, qword_ptr[Vmctx + VMContextLayout.Builtins]);
         _a.call(qword_ptr[rax + 8 * (int)builtin]);
+        if (_fuel) LoadFuel();
         ReloadRegisterLocals();
     }
 

@@ -13,7 +13,13 @@ internal sealed partial class FunctionCompiler
         var parameters = BlockParams(bt);
         SpillAll();
         var frame = PushFrame(kind, _a.CreateLabel(), _depth - parameters.Length, parameters, BlockResults(bt));
-        if (kind == OperatorKind.Loop) _a.Bind(frame.Target);
+        if (kind == OperatorKind.Loop)
+        {
+            // A loop header is a branch target: the stretch before it ends here.
+            if (_fuel) FlushFuel();
+            _a.Bind(frame.Target);
+            EmitInterruptionChecks(atEntry: false);
+        }
     }
 
     private void CompileIf(in BlockType bt)
@@ -33,6 +39,7 @@ internal sealed partial class FunctionCompiler
         var frame = PushFrame(OperatorKind.If, _a.CreateLabel(), _depth - parameters.Length, parameters, BlockResults(bt));
         frame.Else = _a.CreateLabel();
         frame.Shadowed = parameters.Length;
+        if (_fuel) FlushFuel();
         BranchIfNot(cond, frame.Else);
     }
 
@@ -42,6 +49,7 @@ internal sealed partial class FunctionCompiler
         if (!_unreachable)
         {
             SpillAll();
+            if (_fuel) FlushFuel();
             _a.jmp(frame.Target);
             frame.Branched = true;
         }
@@ -71,6 +79,8 @@ internal sealed partial class FunctionCompiler
         }
 
         if (fallsThrough) SpillAll();
+        // The end of a block or if is a merge point (a loop's end is not a branch target).
+        if (_fuel && fallsThrough && frame.Kind != OperatorKind.Loop) FlushFuel();
         TruncateStack(frame.Height);
         if (frame.Kind == OperatorKind.If && !frame.HasElse)
         {
@@ -120,6 +130,7 @@ internal sealed partial class FunctionCompiler
             SpillAll();
             MoveBranchValues(target);
             target.Branched = true;
+            if (_fuel) FlushFuel();
             _a.jmp(target.Target);
         }
         EnterUnreachable();
@@ -131,6 +142,7 @@ internal sealed partial class FunctionCompiler
         var cond = PopCondition();
         if (target.Kind == OperatorKind.Function)
         {
+            if (_fuel) FlushFuel();
             var skip = _a.CreateLabel();
             BranchIfNot(cond, skip);
             StoreResultsAndReturn(jump: true, keepStack: true);
@@ -138,6 +150,7 @@ internal sealed partial class FunctionCompiler
             return;
         }
         SpillAll();
+        if (_fuel) FlushFuel();
         target.Branched = true;
         int arity = target.BranchArity;
         if (_depth - arity == target.Height)
@@ -168,6 +181,7 @@ internal sealed partial class FunctionCompiler
             labels[i] = BranchLabelFor(LabelFrame(depth), stubs);
         }
         FreeGpr(index);
+        if (_fuel) FlushFuel();
 
         if (count == 0)
         {
@@ -223,6 +237,7 @@ internal sealed partial class FunctionCompiler
             StoreValue(qword_ptr[rbp + (16 + 8 * i)], dword_ptr[rbp + (16 + 8 * i)], v, first + i);
         }
         if (!keepStack) TruncateStack(first);
+        if (_fuel) FlushFuel();
         if (jump) _a.jmp(_epilogue);
     }
 
@@ -232,6 +247,8 @@ internal sealed partial class FunctionCompiler
         TruncateStack(frame.Height);
         _unreachable = true;
         _deadDepth = 0;
+        // What was pending is charged by the branch or trap stub that made the rest dead.
+        _pendingFuel = 0;
     }
 
     // ---- conditions ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ namespace Sharptime.Compiler.X64;
 internal sealed partial class FunctionCompiler
 {
     private static readonly int[] LocalGprCandidates = [Rbx, R12, R10, R9, R8, Rdi];
+    private static readonly int[] LocalGprCandidatesWithFuel = [Rbx, R10, R9, R8, Rdi];   // r12 counts fuel
     private static readonly int[] LocalXmmCandidates = [14, 13, 12, 11, 10, 9, 8, 7];
 
     private readonly List<RegisterLocal> _registerLocals = [];
@@ -178,6 +179,7 @@ internal sealed partial class FunctionCompiler
 
         // The most used locals of each register class, until the class's registers run out.
         int gprs = 0, xmms = 0;
+        var gprCandidates = _fuel ? LocalGprCandidatesWithFuel : LocalGprCandidates;
         foreach (uint local in ranking)
         {
             var type = LocalType(local);
@@ -190,8 +192,8 @@ internal sealed partial class FunctionCompiler
             }
             else
             {
-                if (gprs == LocalGprCandidates.Length) continue;
-                reg = LocalGprCandidates[gprs++];
+                if (gprs == gprCandidates.Length) continue;
+                reg = gprCandidates[gprs++];
                 _freeGpr &= (ushort)~(1 << reg);
             }
             _localRegister[local] = (sbyte)reg;

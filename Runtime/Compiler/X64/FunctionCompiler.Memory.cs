@@ -34,6 +34,8 @@ internal sealed partial class FunctionCompiler
         ulong end = op.MemoryOffset + (ulong)size;
         // disp32 is signed: offsets past 2 GiB cannot be a displacement, so they keep the explicit check.
         _guardedAccess = end <= _module.UncheckedAccessLimit && op.MemoryOffset <= int.MaxValue;
+        // A fault leaves no stub to charge what is pending: charge it before the access.
+        if (_guardedAccess && _fuel) FlushFuel();
         int addrReg = -1;
         if (_guardedAccess)
         {

@@ -105,7 +105,9 @@ internal sealed partial class FunctionCompiler
         _deadDepth = 0;
         _frames.Clear();
         _trapStubs.Clear();
+        ResetInterruption();
         ResetRegisters();
+        if (_fuel) _freeGpr &= unchecked((ushort)~(1 << R12));   // the fuel register
         AssignLocalRegisters(reader, definedIndex);
         _epilogue = a.CreateLabel();
 
@@ -120,6 +122,7 @@ internal sealed partial class FunctionCompiler
         a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
         a.cmp(rsp, qword_ptr[Scratch + VMStoreContextLayout.StackLimit]);
         a.jb(TrapLabel(TrapCode.StackOverflow));
+        EmitInterruptionChecks(atEntry: true);
         ZeroDeclaredLocals();
         ReloadRegisterLocals();
         if (_info.Memories.Count > 0) ReloadMemoryRegisters();
@@ -132,6 +135,7 @@ internal sealed partial class FunctionCompiler
         {
             _operatorOffset = baseOffset + pos;
             _module.MapAddress(_a.Position, _operatorOffset);
+            if (_fuel && !_unreachable) ChargeFuel(code[pos]);
             // Common operators with simple immediates (the body is validated) are dispatched on their first byte,
             // without decoding a whole Operator: most operators, with two indirect jumps fewer each. The rest (and
             // dead code) go through the general reader.
@@ -162,6 +166,7 @@ internal sealed partial class FunctionCompiler
         a.pop(rbp);
         int popEnd = a.Position - start;
         a.ret();
+        EmitEpochStubs();
         EmitTrapStubs();
 
         int frame = _slotBase + 8 * _maxDepth + 8 * _maxOutgoing;
@@ -408,11 +413,12 @@ internal sealed partial class FunctionCompiler
     private CodeLabel TrapLabel(TrapCode code)
     {
         var label = _a.CreateLabel();
-        _trapStubs.Add(new TrapStub(label, code, _operatorOffset));
+        _trapStubs.Add(new TrapStub(label, code, _operatorOffset, (int)_pendingFuel));
         return label;
     }
 
-    private readonly record struct TrapStub(CodeLabel Label, TrapCode Code, int WasmOffset);
+    /// <summary>A trap site; <see cref="Fuel"/> is the fuel still pending there, which the stub charges before raising.</summary>
+    private readonly record struct TrapStub(CodeLabel Label, TrapCode Code, int WasmOffset, int Fuel);
 
     private void EmitTrapStubs()
     {
@@ -420,6 +426,8 @@ internal sealed partial class FunctionCompiler
         {
             _a.Bind(stub.Label);
             _module.MapAddress(_a.Position, stub.WasmOffset);
+            // The entry trampoline's trap path stores the fuel register.
+            if (stub.Fuel > 0) _a.lea(FuelRegister, qword_ptr[FuelRegister + stub.Fuel]);
             _a.call(stub.Code == TrapFromEax ? _module.RaiseLabel : _module.RaiseEntry(stub.Code));
             _module.AddTrapSite(_a.Position, stub.Code);
         }

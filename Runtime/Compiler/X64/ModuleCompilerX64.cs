@@ -36,9 +36,12 @@ internal sealed class ModuleCompilerX64
 
     private readonly List<int> _faultSites = [];
 
-    public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout, bool addressMap, ulong uncheckedAccessLimit = 0)
+    public ModuleCompilerX64(ModuleInfo info, VMContextLayout layout, bool addressMap, ulong uncheckedAccessLimit = 0,
+        bool epochInterruption = false, bool consumeFuel = false)
     {
         UncheckedAccessLimit = uncheckedAccessLimit;
+        EpochInterruption = epochInterruption;
+        ConsumeFuel = consumeFuel;
         _info = info;
         _layout = layout;
         _addressMap = addressMap;
@@ -117,6 +120,12 @@ internal sealed class ModuleCompilerX64
     /// <summary>Loads and stores whose static offset plus size is at most this are left to the guard pages (0: none).</summary>
     public ulong UncheckedAccessLimit { get; }
 
+    /// <summary>Whether functions check the epoch deadline at entry and loop headers.</summary>
+    public bool EpochInterruption { get; }
+
+    /// <summary>Whether functions count fuel and check it at entry and loop headers.</summary>
+    public bool ConsumeFuel { get; }
+
     /// <summary>
     /// The unchecked access instruction at <paramref name="accessOffset"/> may fault. The signal handler then resumes
     /// at the memory trap's raise entry as if the instruction were a one-byte call: the recorded trap pc is
@@ -151,7 +160,7 @@ internal sealed class ModuleCompilerX64
         {
             _a.Align(FunctionAlignment);
             entries[i] = _a.Position;
-            int popEnd = X64Trampolines.EmitArrayEntry(_a, _info.FunctionType((uint)(_info.ImportedFunctionCount + i)), _functionLabels[i]);
+            int popEnd = X64Trampolines.EmitArrayEntry(_a, _info.FunctionType((uint)(_info.ImportedFunctionCount + i)), _functionLabels[i], ConsumeFuel);
             unwind.Add(FunctionUnwind.RbpFrame(entries[i], _a.Position - entries[i], popEnd,
                 (5, UnwindRegister.Rbx), (7, UnwindRegister.R12), (9, UnwindRegister.R13), (11, UnwindRegister.R14), (13, UnwindRegister.R15)));
         }

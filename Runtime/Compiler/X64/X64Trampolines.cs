@@ -26,8 +26,15 @@ internal static class X64Trampolines
     /// registers, links an entry record into the store context, copies arguments, calls <paramref name="target"/>,
     /// copies results back. Returns 0, or 1 when a trap unwound to here.
     /// </summary>
+    /// <param name="a">The module's emitter.</param>
+    /// <param name="type">The callee's type.</param>
+    /// <param name="target">The callee.</param>
+    /// <param name="consumeFuel">
+    /// Fuel mode: wasm counts fuel in <see cref="FunctionCompiler.FuelRegister"/>; load it from the store context before
+    /// the call and store it back after (on the trap path too).
+    /// </param>
     /// <returns>Where the epilogue's <c>pop rbp</c> ends, from the trampoline's start.</returns>
-    public static int EmitArrayEntry(X64Emitter a, FuncType type, CodeLabel target)
+    public static int EmitArrayEntry(X64Emitter a, FuncType type, CodeLabel target, bool consumeFuel = false)
     {
         int start = a.Position;
         var trapReturn = a.CreateLabel();
@@ -51,6 +58,8 @@ internal static class X64Trampolines
         a.mov(qword_ptr[rsp + RecordResume], r8);
         a.mov(qword_ptr[rsp + RecordRbp], rbp);
         a.mov(qword_ptr[rax + VMStoreContextLayout.EntryFrame], rsp);
+        // r12 was saved above; the caller gets it back in the epilogue.
+        if (consumeFuel) a.mov(FunctionCompiler.FuelRegister, qword_ptr[rax + VMStoreContextLayout.FuelConsumed]);
         a.mov(Vmctx, rdi);
 
         int slots = Math.Max(type.Params.Length, type.Results.Length);
@@ -78,6 +87,8 @@ internal static class X64Trampolines
         a.Bind(exit);
         a.lea(rsp, mem[rbp - RecordFromRbp]);
         a.mov(rcx, qword_ptr[rsp + RecordStore]);
+        // Normal return or trap, the fuel register holds the count (trap stubs add what was pending first).
+        if (consumeFuel) a.mov(qword_ptr[rcx + VMStoreContextLayout.FuelConsumed], FunctionCompiler.FuelRegister);
         a.mov(rdx, qword_ptr[rsp + RecordPrev]);
         a.mov(qword_ptr[rcx + VMStoreContextLayout.EntryFrame], rdx);
         a.mov(rdx, qword_ptr[rsp + RecordPrevExitFp]);
@@ -124,7 +135,12 @@ internal static class X64Trampolines
     /// A wasm-convention function that calls a host function: copies the wasm arguments into a ValRaw array,
     /// calls the dispatcher named in the host context (r14), copies results back, or raises a host-exception trap.
     /// </summary>
-    public static (byte[] Code, FunctionUnwind Unwind) EmitExitTrampoline(FuncType type)
+    /// <param name="type">The host function's type.</param>
+    /// <param name="consumeFuel">
+    /// Fuel mode: store <see cref="FunctionCompiler.FuelRegister"/> into the store context before the host function
+    /// runs (it may read the fuel) and reload it after (it may have set the fuel, or run wasm that used some).
+    /// </param>
+    public static (byte[] Code, FunctionUnwind Unwind) EmitExitTrampoline(FuncType type, bool consumeFuel = false)
     {
         var a = new X64Emitter();
         var fail = a.CreateLabel();
@@ -137,6 +153,7 @@ internal static class X64Trampolines
         // Backtraces taken inside the host function start from this frame.
         a.mov(rax, qword_ptr[Vmctx + VMHostContextLayout.StoreContext]);
         a.mov(qword_ptr[rax + VMStoreContextLayout.LastExitFp], rbp);
+        if (consumeFuel) a.mov(qword_ptr[rax + VMStoreContextLayout.FuelConsumed], FunctionCompiler.FuelRegister);
         for (int i = 0; i < type.Params.Length; i++)
         {
             if (type.Params[i] is ValType.I32 or ValType.F32) a.mov(eax, dword_ptr[rbp + 16 + 8 * i]);
@@ -151,6 +168,12 @@ internal static class X64Trampolines
         a.mov(rdx, rsp);
         a.mov(ecx, slots);
         a.call(qword_ptr[Vmctx + VMHostContextLayout.Dispatch]);
+        if (consumeFuel)
+        {
+            // r14 (the host context) survived the call: callee-saved.
+            a.mov(rcx, qword_ptr[Vmctx + VMHostContextLayout.StoreContext]);
+            a.mov(FunctionCompiler.FuelRegister, qword_ptr[rcx + VMStoreContextLayout.FuelConsumed]);
+        }
         a.test(eax, eax);
         a.jne(fail);
         for (int i = 0; i < type.Results.Length; i++)

@@ -47,6 +47,33 @@ public class ArtifactCompatibilityTests
         Assert.Equal(("off", "on"), (e.ArtifactValue, e.EngineValue));
     }
 
+    [Theory]
+    [InlineData("epoch-interruption", true, false)]
+    [InlineData("epoch-interruption", false, true)]
+    [InlineData("consume-fuel", true, false)]
+    [InlineData("consume-fuel", false, true)]
+    public void InterruptionSettingsMustMatch(string key, bool inArtifact, bool inEngine)
+    {
+        static Config With(string key, bool on) =>
+            key == "consume-fuel" ? new Config { ConsumeFuel = on } : new Config { EpochInterruption = on };
+        using var maker = new Engine(With(key, inArtifact));
+        using var loader = new Engine(With(key, inEngine));
+
+        var e = Assert.Throws<ArtifactMismatchException>(() => Module.Deserialize(loader, maker.PrecompileModule(Wasm)));
+
+        Assert.Equal(key, e.Setting);
+        Assert.Equal((inArtifact ? "on" : "off", inEngine ? "on" : "off"), (e.ArtifactValue, e.EngineValue));
+    }
+
+    [Fact]
+    public void ArtifactWithEpochsAndFuelLoadsInAnEngineWithBoth()
+    {
+        var config = new Config { EpochInterruption = true, ConsumeFuel = true };
+        using var engine = new Engine(config);
+        var module = Module.Deserialize(engine, new Engine(config).PrecompileModule(Wasm));
+        Assert.Equal("calc", module.Name);
+    }
+
     [Fact]
     public void CpuFeatureThisMachineLacksIsRefused()
     {
