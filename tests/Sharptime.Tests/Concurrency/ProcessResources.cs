@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Sharptime.Tests.Concurrency;
 
 /// <summary>What the process holds, read from /proc and glibc: memory mappings, open file descriptors, malloc'd bytes.</summary>
-internal readonly record struct ProcessResources(int Mappings, int FileDescriptors, long MallocBytes)
+internal readonly record struct ProcessResources(int Mappings, long MappedBytes, int FileDescriptors, long MallocBytes)
 {
     public static bool Available => OperatingSystem.IsLinux() && File.Exists("/proc/self/maps");
 
@@ -16,9 +16,18 @@ internal readonly record struct ProcessResources(int Mappings, int FileDescripto
             GC.WaitForPendingFinalizers();
         }
         // Read into memory first: the descriptor that reads the file must not be open while the fds are counted.
-        int mappings = File.ReadAllLines("/proc/self/maps").Length;
+        var maps = File.ReadAllLines("/proc/self/maps");
+        long bytes = 0;
+        foreach (var line in maps)
+        {
+            // "start-end perms ...": adjacent mappings with equal permissions merge into one line, so the line count
+            // alone can miss a leak; the total size cannot.
+            int dash = line.IndexOf('-');
+            int space = line.IndexOf(' ');
+            bytes += (long)(Convert.ToUInt64(line[(dash + 1)..space], 16) - Convert.ToUInt64(line[..dash], 16));
+        }
         int fds = Directory.GetFileSystemEntries("/proc/self/fd").Length;
-        return new ProcessResources(mappings, fds, MallocInUse());
+        return new ProcessResources(maps.Length, bytes, fds, MallocInUse());
     }
 
     private static long MallocInUse()
@@ -46,7 +55,7 @@ internal readonly record struct ProcessResources(int Mappings, int FileDescripto
     [DllImport("libc", EntryPoint = "mallinfo2")]
     private static extern MallInfo2 mallinfo2();
 
-    public override string ToString() => $"{Mappings} mappings, {FileDescriptors} fds, {MallocBytes} malloc'd bytes";
+    public override string ToString() => $"{Mappings} mappings of {MappedBytes} bytes, {FileDescriptors} fds, {MallocBytes} malloc'd bytes";
 }
 
 /// <summary>A fact skipped, with the reason shown, where /proc/self (Linux) or, when asked, guard pages are missing.</summary>
