@@ -4,9 +4,12 @@ using Sharptime.Vm;
 namespace Sharptime;
 
 /// <summary>
-/// The shared, thread-safe context in which modules are decoded, validated and compiled.
-/// Create one per application and share it.
+/// The shared context in which modules are decoded, validated and compiled. Create one per application and share it.
 /// </summary>
+/// <remarks>
+/// Thread-safe: every member may be called from any thread, and modules and stores of one engine may be used on many
+/// threads at once (each store by one thread at a time, see <see cref="Store"/>).
+/// </remarks>
 public sealed class Engine : IDisposable
 {
     private readonly Dictionary<FuncType, int> _typeIds = [];
@@ -26,7 +29,11 @@ public sealed class Engine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config.Clone();
+        _trampolineLifetime = CodeLifetime.ForTrampolines(_exitTrampolines.Values);
     }
+
+    /// <summary>Unmaps the exit trampolines once this engine is unreachable (so no store or module of it is).</summary>
+    private readonly CodeLifetime _trampolineLifetime;
 
     /// <summary>A copy of the settings this engine was created with.</summary>
     public Config Config { get; }

@@ -14,22 +14,33 @@ public sealed unsafe class Memory
         Store = store;
         Linear = memory;
         store.Own(memory);
+        store.CountMemory();
     }
 
-    /// <summary>Creates a memory of <paramref name="minimumPages"/> pages that may grow to <paramref name="maximumPages"/> (or 65536).</summary>
+    /// <summary>
+    /// Creates a memory of <paramref name="minimumPages"/> pages that may grow to <paramref name="maximumPages"/> (or 65536).
+    /// The store's <see cref="Store.Limiter"/> is asked first, and the memory counts towards its <see cref="ResourceLimiter.Memories"/>.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The limits are invalid.</exception>
+    /// <exception cref="ResourceLimitExceededException">The store's limiter refused the memory.</exception>
     public Memory(Store store, long minimumPages, long? maximumPages = null)
-        : this(CheckStore(store), new LinearMemory(
+        : this(CheckStore(store, minimumPages, maximumPages), new LinearMemory(
             minimumPages >= 0 ? (ulong)minimumPages : throw new ArgumentOutOfRangeException(nameof(minimumPages)),
             maximumPages is { } m ? (m >= 0 ? (ulong)m : throw new ArgumentOutOfRangeException(nameof(maximumPages))) : null,
             store.Engine.Config.GuardedMemoryReservation))
     {
     }
 
-    private static Store CheckStore(Store store)
+    private static Store CheckStore(Store store, long minimumPages, long? maximumPages)
     {
         ArgumentNullException.ThrowIfNull(store);
         store.ThrowIfDisposed();
+        // Validate before asking the limiter, so it only ever sees sizes that could exist.
+        if (minimumPages is < 0 or > (long)LinearMemory.MaxPages)
+            throw new ArgumentOutOfRangeException(nameof(minimumPages), minimumPages, "a memory has between 0 and 65536 pages");
+        if (maximumPages is { } max && (max < minimumPages || max > (long)LinearMemory.MaxPages))
+            throw new ArgumentOutOfRangeException(nameof(maximumPages), maximumPages, "the maximum must be between the minimum and 65536 pages");
+        store.CheckNewMemory((ulong)minimumPages, (ulong?)maximumPages);
         return store;
     }
 
@@ -64,15 +75,20 @@ public sealed unsafe class Memory
         }
     }
 
-    /// <summary>Grows the memory by <paramref name="deltaPages"/> pages (zero-filled).</summary>
+    /// <summary>
+    /// Grows the memory by <paramref name="deltaPages"/> pages (zero-filled), after asking the store's
+    /// <see cref="Store.Limiter"/>; an exception the limiter throws propagates.
+    /// </summary>
     /// <returns>The size in pages before growing.</returns>
-    /// <exception cref="InvalidOperationException">The memory cannot grow that much.</exception>
+    /// <exception cref="InvalidOperationException">The memory cannot grow that much, or the limiter refused.</exception>
     public long Grow(long deltaPages)
     {
         Store.ThrowIfDisposed();
         ArgumentOutOfRangeException.ThrowIfNegative(deltaPages);
-        long old = Linear.Grow((ulong)deltaPages);
-        if (old < 0) throw new InvalidOperationException($"cannot grow memory of {Linear.Pages} pages by {deltaPages} pages (maximum {Maximum?.ToString() ?? "65536"})");
+        long old = Store.GrowMemory(Linear, (ulong)deltaPages, fromWasm: false);
+        if (old < 0)
+            throw new InvalidOperationException($"cannot grow memory of {Linear.Pages} pages by {deltaPages} pages (maximum {Maximum?.ToString() ?? "65536"}" +
+                (Store.Limiter is { } limiter ? $", or refused by the store's limiter {limiter})" : ")"));
         return old;
     }
 

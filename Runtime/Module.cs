@@ -10,6 +10,10 @@ namespace Sharptime;
 /// <summary>
 /// A decoded and validated WebAssembly module. Immutable and thread-safe; create it once and share it.
 /// </summary>
+/// <remarks>
+/// Any number of threads may instantiate one module at the same time, each into its own store. Its machine code and
+/// memory images are built on first use, exactly once even when that first use happens on many threads at once.
+/// </remarks>
 public sealed class Module
 {
     private Module(Engine engine, ModuleInfo info, string? name, LoadedArtifact? artifact = null)
@@ -57,6 +61,7 @@ public sealed class Module
         Layout = new VMContextLayout(info);
         if (artifact is not null)
         {
+            _codeLifetime = CodeLifetime.ForModule(artifact.Code, artifact.File);
             _compiled = new Lazy<LoadedCode?>(artifact.Code);
             _memoryImages = new Lazy<Vm.MemoryImages.MemoryImageSet?>(artifact.MemoryImages);
         }
@@ -74,6 +79,9 @@ public sealed class Module
 
     private readonly Lazy<LoadedCode?> _compiled;
 
+    /// <summary>Unmaps the code (and the artifact file) once this module is unreachable; null until there is code.</summary>
+    private CodeLifetime? _codeLifetime;
+
     /// <summary>The mapped artifact this module was loaded from; null for modules compiled in this process.</summary>
     private readonly LoadedArtifact? _artifact;
 
@@ -90,6 +98,7 @@ public sealed class Module
         var image = Vm.Debugging.CodeImageDescription.ForModule(compiled, Info, Name, Engine.Config);
         var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code, image), Info, Name);
         CodeRegistry.Register(loaded);
+        _codeLifetime = CodeLifetime.ForModule(loaded, null);
         return loaded;
     }
 

@@ -9,6 +9,11 @@ namespace Sharptime;
 /// Owns every instance, function, memory, table and global created in it, and the native memory behind them.
 /// Not thread-safe: use a store from one thread at a time. Dispose it to free everything it owns.
 /// </summary>
+/// <remarks>
+/// A store, and every object that belongs to it (instances, functions, memories, tables, globals), may move to another
+/// thread between calls, but must never be used from two threads at once; its <see cref="Limiter"/> is called on the
+/// thread using the store. Many stores may run on many threads at once.
+/// </remarks>
 public abstract unsafe partial class Store : IDisposable
 {
     private readonly List<nint> _allocations = [];

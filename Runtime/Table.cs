@@ -11,19 +11,30 @@ public sealed unsafe class Table
         ElementKind = elementKind;
         Storage = storage;
         store.Own(storage);
+        store.CountTable();
     }
 
-    /// <summary>Creates a table of <paramref name="initial"/> elements set to <paramref name="init"/>.</summary>
+    /// <summary>
+    /// Creates a table of <paramref name="initial"/> elements set to <paramref name="init"/>. The store's
+    /// <see cref="Store.Limiter"/> is asked first, and the table counts towards its <see cref="ResourceLimiter.Tables"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">The element kind is not a reference type, or <paramref name="init"/> has another kind or store.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The maximum is below the initial size, or the size is beyond what tables support.</exception>
+    /// <exception cref="ResourceLimitExceededException">The store's limiter refused the table.</exception>
     public Table(Store store, ValKind elementKind, uint initial, uint? maximum, Val init)
-        : this(CheckStore(store), CheckKind(elementKind), new TableStorage(initial, maximum, store.ToRaw(CheckInit(elementKind, init)).Ref))
+        : this(CheckStore(store, initial, maximum), CheckKind(elementKind), new TableStorage(initial, maximum, store.ToRaw(CheckInit(elementKind, init)).Ref))
     {
     }
 
-    private static Store CheckStore(Store store)
+    private static Store CheckStore(Store store, uint initial, uint? maximum)
     {
         ArgumentNullException.ThrowIfNull(store);
         store.ThrowIfDisposed();
+        // Validate before asking the limiter, so it only ever sees sizes that could exist.
+        if (initial > TableStorage.MaxElements)
+            throw new ArgumentOutOfRangeException(nameof(initial), initial, $"tables are limited to {TableStorage.MaxElements} elements");
+        if (maximum < initial) throw new ArgumentOutOfRangeException(nameof(maximum), maximum, "the maximum is below the initial size");
+        store.CheckNewTable(initial, maximum);
         return store;
     }
 
@@ -76,15 +87,20 @@ public sealed unsafe class Table
         Storage.Elements[index] = Store.ToRaw(value).Ref;
     }
 
-    /// <summary>Grows the table by <paramref name="delta"/> elements set to <paramref name="init"/>.</summary>
+    /// <summary>
+    /// Grows the table by <paramref name="delta"/> elements set to <paramref name="init"/>, after asking the store's
+    /// <see cref="Store.Limiter"/>; an exception the limiter throws propagates.
+    /// </summary>
     /// <returns>The size before growing.</returns>
-    /// <exception cref="InvalidOperationException">The table cannot grow that much.</exception>
+    /// <exception cref="InvalidOperationException">The table cannot grow that much, or the limiter refused.</exception>
     public uint Grow(uint delta, Val init)
     {
         Store.ThrowIfDisposed();
         CheckInit(ElementKind, init);
-        long old = Storage.Grow(delta, Store.ToRaw(init).Ref);
-        if (old < 0) throw new InvalidOperationException($"cannot grow table of {Size} elements by {delta} (maximum {Maximum?.ToString() ?? "none"})");
+        long old = Store.GrowTable(Storage, delta, Store.ToRaw(init).Ref, fromWasm: false);
+        if (old < 0)
+            throw new InvalidOperationException($"cannot grow table of {Size} elements by {delta} (maximum {Maximum?.ToString() ?? "none"}" +
+                (Store.Limiter is { } limiter ? $", or refused by the store's limiter {limiter})" : ")"));
         return (uint)old;
     }
 

@@ -5,7 +5,8 @@ namespace Sharptime.Vm;
 
 /// <summary>
 /// The libcalls compiled code reaches through <see cref="VMContextLayout.Builtins"/>, with exactly the signatures
-/// documented on <see cref="Builtin"/>. They never throw: failures become a trap code (or -1 for the grow calls).
+/// documented on <see cref="Builtin"/>. They never throw: failures become a trap code (or -1 for the grow calls, and
+/// <see cref="Store.LimiterThrew"/> when the store's resource limiter threw: the exception is parked in the store).
 /// </summary>
 internal static unsafe class Builtins
 {
@@ -44,7 +45,8 @@ internal static unsafe class Builtins
     {
         try
         {
-            return Owner(vmctx).Memories[memory].Linear.Grow(deltaPages);
+            var m = Owner(vmctx).Memories[memory];
+            return m.Store.GrowMemory(m.Linear, deltaPages, fromWasm: true);
         }
         catch
         {
@@ -122,7 +124,8 @@ internal static unsafe class Builtins
     {
         try
         {
-            return Owner(vmctx).Tables[table].Storage.Grow(delta, init);
+            var t = Owner(vmctx).Tables[table];
+            return t.Store.GrowTable(t.Storage, delta, init, fromWasm: true);
         }
         catch
         {

@@ -26,6 +26,7 @@ internal static unsafe class Instantiator
 
         // 1. Check every import before creating anything.
         for (int i = 0; i < imports.Length; i++) CheckImport(store, info, info.Imports[i], imports[i]);
+        store.ReserveInstance(info.Memories.Count - info.ImportedMemoryCount, info.Tables.Count - info.ImportedTableCount);
 
         var compiled = module.Compiled;
         var layout = module.Layout;
@@ -79,6 +80,7 @@ internal static unsafe class Instantiator
         for (int i = info.ImportedMemoryCount; i < memories.Length; i++)
         {
             var t = info.Memories[i];
+            store.CheckNewMemory(t.Limits.Min, t.Limits.Max);
             var linear = new LinearMemory(t.Limits.Min, t.Limits.Max, engine.Config.GuardedMemoryReservation);
             memories[i] = new Memory(store, linear);
             if (images is not null && images.TryGetImage(i, out var image))
@@ -88,6 +90,7 @@ internal static unsafe class Instantiator
         for (int i = info.ImportedTableCount; i < tables.Length; i++)
         {
             var t = info.Tables[i];
+            store.CheckNewTable(t.Limits.Min, t.Limits.Max);
             tables[i] = new Table(store, ValKinds.FromValType(t.ElementType), new TableStorage(t.Limits.Min, t.Limits.Max, 0));
         }
         for (int i = 0; i < tables.Length; i++) *(nint*)(vmctx + layout.Table((uint)i)) = tables[i].Storage.Definition;

@@ -188,9 +188,17 @@ internal sealed partial class FunctionCompiler
     {
         CallBuiltin(Builtin.MemoryGrow, [memory], 1);
         // The builtin returns the old size or -1 as a 64-bit value; the i32 result is its low half.
+        RaiseIfLimiterThrew();
         ClaimGpr(Rax);
         _a.mov(eax, eax);
         PushGpr(ValType.I32, Rax);
+    }
+
+    /// <summary>A grow builtin returned <see cref="Store.LimiterThrew"/>: the store holds the limiter's exception to rethrow.</summary>
+    private void RaiseIfLimiterThrew()
+    {
+        _a.cmp(rax, (int)Store.LimiterThrew);
+        _a.je(TrapLabel(TrapHostException));
     }
 
     // ---- tables --------------------------------------------------------------------------------------
@@ -236,6 +244,7 @@ internal sealed partial class FunctionCompiler
     {
         // Operands are (init, delta); the builtin takes (table, init, delta).
         CallBuiltin(Builtin.TableGrow, [table], 2);
+        RaiseIfLimiterThrew();
         ClaimGpr(Rax);
         _a.mov(eax, eax);
         PushGpr(ValType.I32, Rax);

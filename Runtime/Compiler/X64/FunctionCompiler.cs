@@ -405,6 +405,9 @@ internal sealed partial class FunctionCompiler
     /// <summary>Pseudo trap code for stubs raising the code a builtin returned in eax.</summary>
     private const TrapCode TrapFromEax = 0;
 
+    /// <summary>Pseudo trap code for stubs raising <see cref="TrapCodes.HostException"/> (an exception parked in the store).</summary>
+    private const TrapCode TrapHostException = (TrapCode)TrapCodes.HostException;
+
     /// <summary>A trap site: a branch here raises <paramref name="code"/> at the current operator.</summary>
     /// <remarks>
     /// Every site gets its own out-of-line stub (a single call), so the return address the raise stub records
@@ -428,8 +431,11 @@ internal sealed partial class FunctionCompiler
             _module.MapAddress(_a.Position, stub.WasmOffset);
             // The entry trampoline's trap path stores the fuel register.
             if (stub.Fuel > 0) _a.lea(FuelRegister, qword_ptr[FuelRegister + stub.Fuel]);
-            _a.call(stub.Code == TrapFromEax ? _module.RaiseLabel : _module.RaiseEntry(stub.Code));
-            _module.AddTrapSite(_a.Position, stub.Code);
+            if (stub.Code == TrapHostException) _a.mov(eax, TrapCodes.HostException);
+            bool raisesEax = stub.Code is TrapFromEax or TrapHostException;
+            _a.call(raisesEax ? _module.RaiseLabel : _module.RaiseEntry(stub.Code));
+            // The trap table holds real trap codes only; eax carries the code of these sites.
+            _module.AddTrapSite(_a.Position, raisesEax ? TrapFromEax : stub.Code);
         }
     }
 
