@@ -19,8 +19,11 @@ internal sealed class EngineMetadata
     public const string EpochInterruptionKey = "epoch-interruption";
     public const string ConsumeFuelKey = "consume-fuel";
 
-    /// <summary>Bumped whenever a section's encoding changes.</summary>
-    public const string FormatVersion = "1";
+    /// <summary>
+    /// Bumped whenever a section's encoding changes, or the contract between generated code and the runtime does
+    /// (context layouts, libcall signatures and results): an older artifact would load and then misbehave.
+    /// </summary>
+    public const string FormatVersion = "2";
 
     /// <summary>Settings recorded for information only: they change no generated code, so they may differ.</summary>
     private static readonly string[] s_informational = [MaxWasmStackKey];
