@@ -7,7 +7,7 @@ namespace Sharptime;
 /// The shared, thread-safe context in which modules are decoded, validated and compiled.
 /// Create one per application and share it.
 /// </summary>
-public sealed class Engine : IDisposable
+public sealed partial class Engine : IDisposable
 {
     private readonly Dictionary<FuncType, int> _typeIds = [];
     private readonly List<FuncType> _types = [null!];
@@ -76,5 +76,5 @@ public sealed class Engine : IDisposable
     public static Precompiled? DetectPrecompiled(ReadOnlySpan<byte> bytes) => Artifacts.ArtifactReader.Detect(bytes);
 
     /// <summary>Releases the engine. Modules created from it must not be used afterwards.</summary>
-    public void Dispose() { }
+    public void Dispose() => DisposeAllocator();
 }
