@@ -6,6 +6,7 @@ public sealed partial class Engine
 {
     private IInstanceAllocator? _allocator;
     private readonly Lock _allocatorLock = new();
+    private bool _allocatorDisposed;
 
     /// <summary>
     /// Where instances get their native state, memories and tables: the pooling allocator when the config asks for it
@@ -20,15 +21,17 @@ public sealed partial class Engine
             {
                 // A pool made after Dispose would never be released; on-demand allocation needs no release.
                 ObjectDisposedException.ThrowIf(_allocatorDisposed && Config.PoolingSettings is not null, this);
-                _allocator ??= Config.PoolingSettings is { } pooling
-                    ? new PoolingInstanceAllocator(Config, pooling)
-                    : new OnDemandInstanceAllocator(Config);
+                if (_allocator is null)
+                {
+                    IInstanceAllocator created = Config.PoolingSettings is { } pooling
+                        ? new PoolingInstanceAllocator(Config, pooling)
+                        : new OnDemandInstanceAllocator(Config);
+                    Volatile.Write(ref _allocator, created);
+                }
                 return _allocator;
             }
         }
     }
-
-    private bool _allocatorDisposed;
 
     /// <summary>Releases the pools (once every store using them has been disposed).</summary>
     private void DisposeAllocator()

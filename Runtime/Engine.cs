@@ -75,6 +75,9 @@ public sealed partial class Engine : IDisposable
     /// </summary>
     public static Precompiled? DetectPrecompiled(ReadOnlySpan<byte> bytes) => Artifacts.ArtifactReader.Detect(bytes);
 
-    /// <summary>Releases the engine. Modules created from it must not be used afterwards.</summary>
+    /// <summary>
+    /// Releases the engine. Modules created from it must not be used afterwards. With pooling allocation the pools'
+    /// address space is released once the last store still using a slot is disposed.
+    /// </summary>
     public void Dispose() => DisposeAllocator();
 }

@@ -215,6 +215,20 @@ public sealed class PoolSlotTests
     }
 
     [Fact]
+    public void PoolLargerThanTheAddressSpaceFailsNamingTheSetting()
+    {
+        // A million 4 GiB slots is 4 PiB, far beyond the 128 TiB of user address space on x86-64.
+        using var engine = new Engine(new Config { BoundsChecks = BoundsChecks.Explicit }.PoolingAllocation(
+            new PoolingAllocationConfig { TotalMemories = PoolingAllocationConfig.MaxSlots }));
+        using var store = new Store<int>(engine, 0);
+
+        var e = Assert.Throws<PoolingAllocationException>(() => Instantiate(store, Module.FromText(engine, "(module)")));
+
+        Assert.Equal("TotalMemories", e.Setting);
+        Assert.Contains("PoolingAllocationConfig.TotalMemories", e.Message);
+    }
+
+    [Fact]
     public void StoreOutlivingItsEngineKeepsWorking()
     {
         var engine = PooledEngine();

@@ -1,4 +1,5 @@
 using Sharptime.Tests.Vm.MemoryImages;
+using Sharptime.Vm.Signals;
 using static Sharptime.Tests.Pooling.PoolingTestSupport;
 
 namespace Sharptime.Tests.Pooling;
@@ -78,10 +79,12 @@ public sealed class PooledMemoryTests
         var module = Module.FromText(engine, MemoryModule);
         var a = Instantiate(first, module);
         Instantiate(second, module);
+        long before = FaultHandler.TrapsFromFaults;
 
         var e = Assert.Throws<TrapException>(() => a.GetFunction("load")!.Call(unchecked((int)0xFFFF_FF00)));
 
         Assert.Equal(TrapCode.MemoryOutOfBounds, e.Code);
+        Assert.True(FaultHandler.TrapsFromFaults > before, "the trap did not come from a fault in the slot's guard region");
     }
 
     [Fact]
