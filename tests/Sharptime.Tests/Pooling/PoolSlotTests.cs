@@ -141,6 +141,29 @@ public sealed class PoolSlotTests
     }
 
     [Fact]
+    public void ReusedLargeTableSlotHoldsOnlyNulls()
+    {
+        // 20,000 elements are 160 KB: the slot is reset by discarding its pages rather than by clearing them.
+        using var engine = PooledEngine(slots: 1, tableElements: 20_000);
+        var module = Module.FromText(engine, TableModule.Replace("(table (export \"t\") 4 8 funcref)", "(table (export \"t\") 20000 funcref)"));
+        using (var store = new Store<int>(engine, 0))
+        {
+            var instance = Instantiate(store, module);
+            var table = instance.GetTable("t")!;
+            var f = Val.FromFunc(instance.GetFunction("isnull"));
+            for (uint i = 0; i < 20_000; i += 1000) table.Set(i, f);
+            table.Set(19_999, f);
+        }
+
+        using var next = new Store<int>(engine, 0);
+        var reused = Instantiate(next, module);
+
+        Assert.Equal(1, CallI32(reused, "isnull", 0));
+        Assert.Equal(1, CallI32(reused, "isnull", 5000));
+        Assert.Equal(1, CallI32(reused, "isnull", 19_999));
+    }
+
+    [Fact]
     public void TableGrowBeyondTableElementsFails()
     {
         using var engine = PooledEngine(tableElements: 5);
