@@ -3,8 +3,9 @@ namespace Sharptime;
 /// <summary>
 /// Sizes of the pooling instance allocator (<see cref="Config.PoolingAllocation(PoolingAllocationConfig)"/>): how many
 /// instances, memories and tables may be live at once across all stores of an engine, and how big each slot is. The
-/// engine reserves address space for every slot the first time something is instantiated, so instantiation takes a
-/// ready slot instead of mapping memory, and disposing a store resets its slots for the next instance.
+/// engine reserves address space for every memory and table slot the first time something is instantiated, so
+/// instantiation takes a ready slot instead of mapping memory, and disposing a store resets its slots for the next
+/// instance.
 /// </summary>
 /// <remarks>
 /// In <see cref="BoundsChecks.GuardPages"/> mode every memory slot spans <see cref="Config.MemoryReservation"/> plus
@@ -82,7 +83,8 @@ public sealed class PoolingAllocationConfig
 
     /// <summary>
     /// The most bytes of per-instance native state (the VMContext: function references, memory, table and global
-    /// pointers) a pooled instance may need; modules needing more cannot be instantiated. Default 1 MiB; 4 KiB to 1 GiB.
+    /// pointers) a pooled instance may need; modules needing more cannot be instantiated. The state itself is allocated
+    /// at its real size, so this is a limit, not a reservation. Default 1 MiB; 4 KiB to 1 GiB.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside that range.</exception>
     public int MaxCoreInstanceSize

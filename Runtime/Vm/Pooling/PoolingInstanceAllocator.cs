@@ -4,8 +4,9 @@ using Sharptime.Vm.MemoryImages;
 namespace Sharptime.Vm.Pooling;
 
 /// <summary>
-/// The pooling allocator (<see cref="Config.PoolingAllocation(PoolingAllocationConfig)"/>): three address-space
-/// reservations made once per engine, cut into fixed-size slots for memories, tables and VMContexts. Taking a slot is a
+/// The pooling allocator (<see cref="Config.PoolingAllocation(PoolingAllocationConfig)"/>): two address-space
+/// reservations made once per engine, cut into fixed-size slots for memories and tables, plus a count of instance
+/// slots (VMContexts themselves come from the store's native allocations). Taking a slot is a
 /// pop from a free list plus, for a memory, at most two <c>mprotect</c>s and one image <c>mmap</c>; returning one
 /// discards its pages with <c>madvise(MADV_DONTNEED)</c>, so the next user reads zeros, or the unchanged image.
 /// <para>
@@ -47,10 +48,10 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
     private readonly Lock _lock = new();
     private readonly PoolingAllocationConfig _settings;
     private readonly bool _guarded;
-    private readonly nuint _memoryStride, _tableStride, _instanceStride;
+    private readonly nuint _memoryStride, _tableStride;
     private readonly MemorySlot[] _memorySlots;
     private readonly FreeList _freeMemories, _freeTables, _freeInstances;
-    private nint _memories, _tables, _instances;
+    private nint _memories, _tables;
     private int _inUse;
     private bool _disposed;
 
@@ -63,7 +64,6 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
         // whatever MaxMemorySize says; explicit checks need only the bytes a memory can grow to.
         _memoryStride = (nuint)(_guarded ? guardedReservation : settings.MaxMemorySize);
         _tableStride = NativeMethods.RoundUpToPage((nuint)settings.TableElements * (nuint)sizeof(nint));
-        _instanceStride = NativeMethods.RoundUpToPage((nuint)settings.MaxCoreInstanceSize);
         _memorySlots = new MemorySlot[settings.TotalMemories];
         _freeMemories = new FreeList(settings.TotalMemories);
         _freeTables = new FreeList(settings.TotalTables);
@@ -74,8 +74,6 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
                 _guarded ? "or lower Config.MemoryReservation / Config.MemoryGuardSize" : "or lower PoolingAllocationConfig.MaxMemorySize");
             _tables = Reserve(settings.TotalTables, _tableStride, NativeMethods.ProtRead | NativeMethods.ProtWrite, nameof(settings.TotalTables),
                 "or lower PoolingAllocationConfig.TableElements");
-            _instances = Reserve(settings.TotalCoreInstances, _instanceStride, NativeMethods.ProtRead | NativeMethods.ProtWrite,
-                nameof(settings.TotalCoreInstances), "or lower PoolingAllocationConfig.MaxCoreInstanceSize");
         }
         catch
         {
@@ -145,12 +143,11 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
         if ((uint)size > (uint)_settings.MaxCoreInstanceSize)
             throw new PoolingAllocationException(nameof(_settings.MaxCoreInstanceSize),
                 $"the instance state takes {size} bytes but pooled instances hold at most {_settings.MaxCoreInstanceSize}: raise PoolingAllocationConfig.MaxCoreInstanceSize");
+        // An instance slot is an admission, not memory: VMContexts of a few hundred bytes share malloc pages, where a
+        // page-aligned slot each cost a 4 KiB page and a page fault on first use (bench/results/Pooling.md).
         int slot = Take(_freeInstances, nameof(_settings.TotalCoreInstances), "instance");
-        nint address = _instances + (nint)((nuint)slot * _instanceStride);
-        // A previous user may have left state behind; clear only what this instance will read.
-        new Span<byte>((void*)address, size).Clear();
         store.Own(new InstanceSlot(this, slot));
-        return address;
+        return store.Alloc(size);
     }
 
     private sealed class InstanceSlot(PoolingInstanceAllocator pool, int slot) : IDisposable
@@ -332,8 +329,7 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
     {
         NativeMethods.Unmap(_memories, (nuint)_settings.TotalMemories * _memoryStride);
         NativeMethods.Unmap(_tables, (nuint)_settings.TotalTables * _tableStride);
-        NativeMethods.Unmap(_instances, (nuint)_settings.TotalCoreInstances * _instanceStride);
-        _memories = _tables = _instances = 0;
+        _memories = _tables = 0;
         Array.Clear(_memorySlots); // drop the image sets the slots kept
     }
 }
