@@ -55,8 +55,8 @@ internal static class Pooling
         Console.WriteLine();
         Console.WriteLine($"1,000 live instances (one store each, one 4 KiB page written per memory), each configuration in a fresh process, median of {liveRuns} processes:");
         Console.WriteLine();
-        Console.WriteLine("| bounds checks | allocation | peak RSS (VmHWM) | RSS with 1,000 live | RSS added by the 1,000 | mappings with 1,000 live | mappings added | create 1,000 | dispose 1,000 |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| bounds checks | allocation | peak RSS (VmHWM) | RSS with 1,000 live | RSS added by the 1,000 | mappings with 1,000 live | mappings added | address space (VmSize) | create 1,000 | dispose 1,000 |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var mode in new[] { BoundsChecks.GuardPages, BoundsChecks.Explicit })
         {
             foreach (bool pooling in new[] { false, true })
@@ -64,7 +64,7 @@ internal static class Pooling
                 var runs = new List<long[]>();
                 for (int i = 0; i < liveRuns; i++) runs.Add(RunChild(mode, pooling));
                 long Med(int k) => (long)Median(runs.Select(r => (double)r[k]).ToList());
-                Console.WriteLine(F($"| {mode} | {(pooling ? "pooled" : "on demand")} | {Mib(Med(0))} | {Mib(Med(1))} | {Mib(Med(1) - Med(2))} | {Med(3)} | {Med(3) - Med(4)} | {Med(5) / 1000.0:F1} ms | {Med(6) / 1000.0:F1} ms |"));
+                Console.WriteLine(F($"| {mode} | {(pooling ? "pooled" : "on demand")} | {Mib(Med(0))} | {Mib(Med(1))} | {Mib(Med(1) - Med(2))} | {Med(3)} | {Med(3) - Med(4)} | {Med(7) / (1024.0 * 1024 * 1024):F2} TiB | {Med(5) / 1000.0:F1} ms | {Med(6) / 1000.0:F1} ms |"));
             }
         }
         Console.WriteLine();
@@ -152,7 +152,7 @@ internal static class Pooling
 
     /// <summary>
     /// The child: 1,000 live instances of the 1 MiB-image module; prints
-    /// <c>live peakKiB rssKiB baselineRssKiB maps baselineMaps createUs disposeUs</c>.
+    /// <c>live peakKiB rssKiB baselineRssKiB maps baselineMaps createUs disposeUs vmSizeKiB</c>.
     /// </summary>
     public static int Live(string mode, string allocation)
     {
@@ -174,11 +174,11 @@ internal static class Pooling
             linker.Instantiate(stores[i], module).GetMemory("mem")!.WriteInt32(DataBytes + 64, i);
         }
         long createUs = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        long rss = Status("VmRSS:"), maps = Maps(), peak = Status("VmHWM:");
+        long rss = Status("VmRSS:"), maps = Maps(), peak = Status("VmHWM:"), size = Status("VmSize:");
         start = Stopwatch.GetTimestamp();
         foreach (var store in stores) store.Dispose();
         long disposeUs = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        Console.WriteLine(F($"live {peak} {rss} {baseRss} {maps} {baseMaps} {createUs} {disposeUs}"));
+        Console.WriteLine(F($"live {peak} {rss} {baseRss} {maps} {baseMaps} {createUs} {disposeUs} {size}"));
         return 0;
     }
 
