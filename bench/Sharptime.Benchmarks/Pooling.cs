@@ -25,8 +25,8 @@ internal static class Pooling
         Console.WriteLine();
         Console.WriteLine($"Instantiation, 1 MiB data image: median of {rounds} rounds, each the median of {samples} samples (min-max of the round medians in brackets)");
         Console.WriteLine();
-        Console.WriteLine("| bounds checks | source | on demand | pooled | on demand / pooled | cycle on demand (store + instantiate + dispose) | cycle pooled | cycle ratio |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| bounds checks | source | on demand | pooled | on demand / pooled | cycle on demand (store + instantiate + dispose) | cycle pooled | cycle ratio | pooled, two modules alternating |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var mode in new[] { BoundsChecks.GuardPages, BoundsChecks.Explicit })
         {
             using var onDemand = new Engine(new Config { BoundsChecks = mode });
@@ -36,7 +36,9 @@ internal static class Pooling
             {
                 var a = Load(onDemand, wasm, fromFile);
                 var b = Load(pooled, wasm, fromFile);
-                var cells = new List<double>[4];
+                // Another module (one more page) with its own image: alternating with it, no slot keeps the wanted image.
+                var other = Load(pooled, InstantiateImage.DataModule(DataBytes / 65536 + 2, InstantiateImage.Pattern(DataBytes)), fromFile);
+                var cells = new List<double>[5];
                 for (int c = 0; c < cells.Length; c++) cells[c] = [];
                 for (int round = 0; round < rounds; round++)
                 {
@@ -45,9 +47,10 @@ internal static class Pooling
                     cells[1].Add(MedianInstantiate(b, samples));
                     cells[2].Add(MedianCycle(a, samples));
                     cells[3].Add(MedianCycle(b, samples));
+                    cells[4].Add(MedianInstantiate(b, samples, other));
                 }
                 double d = Median(cells[0]), p = Median(cells[1]), dc = Median(cells[2]), pc = Median(cells[3]);
-                Console.WriteLine(F($"| {mode} | {(fromFile ? ".cwasm file" : "in-memory module")} | {Us(d)} {Range(cells[0])} | {Us(p)} {Range(cells[1])} | {d / p:F2}x | {Us(dc)} {Range(cells[2])} | {Us(pc)} {Range(cells[3])} | {dc / pc:F2}x |"));
+                Console.WriteLine(F($"| {mode} | {(fromFile ? ".cwasm file" : "in-memory module")} | {Us(d)} {Range(cells[0])} | {Us(p)} {Range(cells[1])} | {d / p:F2}x | {Us(dc)} {Range(cells[2])} | {Us(pc)} {Range(cells[3])} | {dc / pc:F2}x | {Us(Median(cells[4]))} {Range(cells[4])} |"));
             }
         }
         Console.WriteLine();
@@ -99,8 +102,11 @@ internal static class Pooling
         }
     }
 
-    /// <summary>Median microseconds of <c>Linker.Instantiate</c> alone, in a store created before and disposed after the timing.</summary>
-    private static double MedianInstantiate(Module module, int samples)
+    /// <summary>
+    /// Median microseconds of <c>Linker.Instantiate</c> alone, in a store created before and disposed after the timing;
+    /// with <paramref name="alternate"/>, every other sample instantiates that module instead.
+    /// </summary>
+    private static double MedianInstantiate(Module module, int samples, Module? alternate = null)
     {
         var linker = new Linker<int>(module.Engine);
         var times = new List<double>(samples);
@@ -108,7 +114,7 @@ internal static class Pooling
         {
             var store = new Store<int>(module.Engine, 0);
             long start = Stopwatch.GetTimestamp();
-            linker.Instantiate(store, module);
+            linker.Instantiate(store, alternate is not null && (i & 1) != 0 ? alternate : module);
             double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
             store.Dispose();
             if (i >= 0) times.Add(us);

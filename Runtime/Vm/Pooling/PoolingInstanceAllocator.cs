@@ -11,8 +11,9 @@ namespace Sharptime.Vm.Pooling;
 /// discards its pages with <c>madvise(MADV_DONTNEED)</c>, so the next user reads zeros, or the unchanged image.
 /// <para>
 /// A memory slot keeps the image it last held (module affinity): the discard turns written image pages back into the
-/// file's pages, so the next instance of the same module reuses the mapping and pays no <c>mmap</c>. Free lists are
-/// LIFO, so a store that instantiates and disposes the same module over and over keeps hitting that case.
+/// file's pages, so the next instance of the same module reuses the mapping and pays no <c>mmap</c>. Taking a memory
+/// slot prefers the most recently returned slot holding the wanted image, else the least recently returned slot (never
+/// used slots first), so interleaved modules keep their own warm slots.
 /// </para>
 /// <para>
 /// Invariant of every free memory slot: [0, Accessible) is read-write, the rest of the slot inaccessible, and the
@@ -50,7 +51,15 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
     private readonly bool _guarded;
     private readonly nuint _memoryStride, _tableStride;
     private readonly MemorySlot[] _memorySlots;
-    private readonly FreeList _freeMemories, _freeTables, _freeInstances;
+    private readonly FreeList _freeTables, _freeInstances;
+
+    private readonly record struct Affinity(MemoryImageSet Images, int Memory);
+
+    // Free memory slots, each in two doubly linked lists (-1 ends): all of them in the order they were returned (head:
+    // least recent), and those still holding an image in a list per image (head: most recent).
+    private readonly int[] _lruNext, _lruPrev, _affinityNext, _affinityPrev;
+    private readonly Dictionary<Affinity, int> _affinityHeads = [];
+    private int _lruHead, _lruTail, _freeMemoryCount;
     private nint _memories, _tables;
     private int _inUse;
     private bool _disposed;
@@ -65,7 +74,19 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
         _memoryStride = (nuint)(_guarded ? guardedReservation : settings.MaxMemorySize);
         _tableStride = NativeMethods.RoundUpToPage((nuint)settings.TableElements * (nuint)sizeof(nint));
         _memorySlots = new MemorySlot[settings.TotalMemories];
-        _freeMemories = new FreeList(settings.TotalMemories);
+        int memories = settings.TotalMemories;
+        _lruNext = new int[memories];
+        _lruPrev = new int[memories];
+        _affinityNext = new int[memories];
+        _affinityPrev = new int[memories];
+        for (int i = 0; i < memories; i++)
+        {
+            _lruPrev[i] = i - 1;
+            _lruNext[i] = i + 1 < memories ? i + 1 : -1;
+        }
+        _lruHead = 0;
+        _lruTail = memories - 1;
+        _freeMemoryCount = memories;
         _freeTables = new FreeList(settings.TotalTables);
         _freeInstances = new FreeList(settings.TotalCoreInstances);
         try
@@ -169,7 +190,7 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
                 $"a memory of {minimumPages} pages does not fit in a pooled memory of {_settings.MaxMemorySize} bytes: raise PoolingAllocationConfig.MaxMemorySize");
         if (maximumPages is { } max && max < minimumPages)
             throw new ArgumentOutOfRangeException(nameof(maximumPages), maximumPages, "the maximum must be between the minimum and 65536 pages");
-        int slot = Take(_freeMemories, nameof(_settings.TotalMemories), "memory");
+        int slot = TakeMemorySlot(images, memoryIndex);
         try
         {
             bool hasImage = PrepareMemory(slot, minimumPages * WasmPage, images, memoryIndex);
@@ -178,7 +199,7 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
         catch
         {
             ResetMemorySlot(slot);
-            Return(_freeMemories, slot);
+            ReturnMemorySlot(slot);
             throw;
         }
     }
@@ -254,7 +275,7 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
                 return;
             }
         }
-        Return(_freeMemories, slot);
+        ReturnMemorySlot(slot);
     }
 
     /// <summary>Puts a fresh inaccessible mapping over the whole slot, whatever state it was left in.</summary>
@@ -285,6 +306,69 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
         if (bytes < 16 * NativeMethods.PageSize || NativeMethods.DiscardPages(address, NativeMethods.RoundUpToPage(bytes)) != 0)
             NativeMemory.Clear((void*)address, bytes);
         Return(_freeTables, slot);
+    }
+
+    private int TakeMemorySlot(MemoryImageSet? images, int memoryIndex)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_freeMemoryCount == 0)
+                throw new PoolingAllocationException(nameof(_settings.TotalMemories),
+                    $"all {_settings.TotalMemories} memory slots of the pooling allocator are in use: dispose stores that are done with their instances, or raise PoolingAllocationConfig.TotalMemories");
+            int slot = images is not null && _affinityHeads.TryGetValue(new Affinity(images, memoryIndex), out int warm) ? warm : _lruHead;
+            UnlinkFreeMemory(slot);
+            _freeMemoryCount--;
+            _inUse++;
+            return slot;
+        }
+    }
+
+    /// <summary>Puts a memory slot back as the most recently returned, and first in its image's list.</summary>
+    private void ReturnMemorySlot(int slot)
+    {
+        bool release;
+        lock (_lock)
+        {
+            _lruNext[slot] = -1;
+            _lruPrev[slot] = _lruTail;
+            if (_lruTail >= 0) _lruNext[_lruTail] = slot;
+            else _lruHead = slot;
+            _lruTail = slot;
+            if (_memorySlots[slot].Images is { } images)
+            {
+                var key = new Affinity(images, _memorySlots[slot].ImageMemory);
+                int head = _affinityHeads.TryGetValue(key, out int h) ? h : -1;
+                _affinityPrev[slot] = -1;
+                _affinityNext[slot] = head;
+                if (head >= 0) _affinityPrev[head] = slot;
+                _affinityHeads[key] = slot;
+            }
+            _freeMemoryCount++;
+            release = --_inUse == 0 && _disposed;
+        }
+        if (release) Release();
+    }
+
+    /// <summary>Removes a free memory slot from both its lists (under the lock).</summary>
+    private void UnlinkFreeMemory(int slot)
+    {
+        int next = _lruNext[slot], prev = _lruPrev[slot];
+        if (prev >= 0) _lruNext[prev] = next;
+        else _lruHead = next;
+        if (next >= 0) _lruPrev[next] = prev;
+        else _lruTail = prev;
+        if (_memorySlots[slot].Images is not { } images) return;
+        next = _affinityNext[slot];
+        prev = _affinityPrev[slot];
+        if (prev >= 0) _affinityNext[prev] = next;
+        else
+        {
+            var key = new Affinity(images, _memorySlots[slot].ImageMemory);
+            if (next >= 0) _affinityHeads[key] = next;
+            else _affinityHeads.Remove(key);
+        }
+        if (next >= 0) _affinityPrev[next] = prev;
     }
 
     private int Take(FreeList list, string setting, string kind)
@@ -330,6 +414,8 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
         NativeMethods.Unmap(_memories, (nuint)_settings.TotalMemories * _memoryStride);
         NativeMethods.Unmap(_tables, (nuint)_settings.TotalTables * _tableStride);
         _memories = _tables = 0;
-        Array.Clear(_memorySlots); // drop the image sets the slots kept
+        // Drop the image sets the slots kept; Release runs once every slot is back, so no other thread touches these.
+        Array.Clear(_memorySlots);
+        _affinityHeads.Clear();
     }
 }

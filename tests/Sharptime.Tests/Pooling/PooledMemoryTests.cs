@@ -194,6 +194,44 @@ public sealed class PooledMemoryTests
     }
 
     [Fact]
+    public void InterleavedModulesEachGetBackTheSlotHoldingTheirImage()
+    {
+        using var engine = PooledEngine(slots: 3);
+        var a = Module.FromBytes(engine, ImageModule());
+        var b = Module.FromBytes(engine, DataModules.WithData(1, (0, DataModules.Pattern(4096, 4))));
+        var bases = new List<(Module Module, nint Base)>();
+        foreach (var module in new[] { a, b, a, b, a })
+        {
+            using var store = new Store<int>(engine, 0);
+            var memory = Instantiate(store, module).GetMemory("mem")!;
+            bases.Add((module, memory.Linear.Base));
+        }
+
+        Assert.Equal([bases[0].Base, bases[0].Base], [bases[2].Base, bases[4].Base]);
+        Assert.Equal(bases[1].Base, bases[3].Base);
+        Assert.NotEqual(bases[0].Base, bases[1].Base);
+    }
+
+    [Fact]
+    public void SlotTakenFromAnotherModuleHoldsTheNewModulesData()
+    {
+        // Two slots, three modules: the third must take a slot warm with another module's image and replace it.
+        using var engine = PooledEngine(slots: 2);
+        var modules = new[] { 1, 2, 3 }.Select(seed => Module.FromBytes(engine, DataModules.WithData(1, (4096, DataModules.Pattern(8192, seed))))).ToArray();
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < modules.Length; i++)
+            {
+                using var store = new Store<int>(engine, 0);
+                var memory = Instantiate(store, modules[i]).GetMemory("mem")!;
+                Assert.Equal(DataModules.Pattern(8192, i + 1), memory.GetSpan().Slice(4096, 8192).ToArray());
+                Assert.True(memory.GetSpan()[..4096].IndexOfAnyExcept((byte)0) < 0, "bytes before the data are not zero");
+                memory.GetSpan().Fill(0x55);
+            }
+        }
+    }
+
+    [Fact]
     public void CopiedDataIsClearedForTheNextInstance()
     {
         using var engine = PooledEngine(slots: 1);
