@@ -53,12 +53,10 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
     private readonly MemorySlot[] _memorySlots;
     private readonly FreeList _freeTables, _freeInstances;
 
-    private readonly record struct Affinity(MemoryImageSet Images, int Memory);
-
     // Free memory slots, each in two doubly linked lists (-1 ends): all of them in the order they were returned (head:
-    // least recent), and those still holding an image in a list per image (head: most recent).
+    // least recent), and those still holding an image in a list per image (head: most recent, stored in the image
+    // set's PoolAffinityHeads).
     private readonly int[] _lruNext, _lruPrev, _affinityNext, _affinityPrev;
-    private readonly Dictionary<Affinity, int> _affinityHeads = [];
     private int _lruHead, _lruTail, _freeMemoryCount;
     private nint _memories, _tables;
     private int _inUse;
@@ -316,7 +314,8 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
             if (_freeMemoryCount == 0)
                 throw new PoolingAllocationException(nameof(_settings.TotalMemories),
                     $"all {_settings.TotalMemories} memory slots of the pooling allocator are in use: dispose stores that are done with their instances, or raise PoolingAllocationConfig.TotalMemories");
-            int slot = images is not null && _affinityHeads.TryGetValue(new Affinity(images, memoryIndex), out int warm) ? warm : _lruHead;
+            int warm = images is null ? -1 : images.PoolAffinityHeads[memoryIndex];
+            int slot = warm >= 0 ? warm : _lruHead;
             UnlinkFreeMemory(slot);
             _freeMemoryCount--;
             _inUse++;
@@ -337,12 +336,11 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
             _lruTail = slot;
             if (_memorySlots[slot].Images is { } images)
             {
-                var key = new Affinity(images, _memorySlots[slot].ImageMemory);
-                int head = _affinityHeads.TryGetValue(key, out int h) ? h : -1;
+                ref int head = ref images.PoolAffinityHeads[_memorySlots[slot].ImageMemory];
                 _affinityPrev[slot] = -1;
                 _affinityNext[slot] = head;
                 if (head >= 0) _affinityPrev[head] = slot;
-                _affinityHeads[key] = slot;
+                head = slot;
             }
             _freeMemoryCount++;
             release = --_inUse == 0 && _disposed;
@@ -362,12 +360,7 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
         next = _affinityNext[slot];
         prev = _affinityPrev[slot];
         if (prev >= 0) _affinityNext[prev] = next;
-        else
-        {
-            var key = new Affinity(images, _memorySlots[slot].ImageMemory);
-            if (next >= 0) _affinityHeads[key] = next;
-            else _affinityHeads.Remove(key);
-        }
+        else images.PoolAffinityHeads[_memorySlots[slot].ImageMemory] = next;
         if (next >= 0) _affinityPrev[next] = prev;
     }
 
@@ -416,6 +409,5 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
         _memories = _tables = 0;
         // Drop the image sets the slots kept; Release runs once every slot is back, so no other thread touches these.
         Array.Clear(_memorySlots);
-        _affinityHeads.Clear();
     }
 }
