@@ -7,8 +7,9 @@ namespace Sharptime.Vm.Pooling;
 /// The pooling allocator (<see cref="Config.PoolingAllocation(PoolingAllocationConfig)"/>): two address-space
 /// reservations made once per engine, cut into fixed-size slots for memories and tables, plus a count of instance
 /// slots (VMContexts themselves come from the store's native allocations). Taking a slot is a
-/// pop from a free list plus, for a memory, at most two <c>mprotect</c>s and one image <c>mmap</c>; returning one
-/// discards its pages with <c>madvise(MADV_DONTNEED)</c>, so the next user reads zeros, or the unchanged image.
+/// free-list unlink plus, for a memory, at most two <c>mprotect</c>s and one image <c>mmap</c> (none when the slot
+/// already holds the wanted image); returning one discards its pages with <c>madvise(MADV_DONTNEED)</c>, so the next
+/// user reads zeros, or the unchanged image.
 /// <para>
 /// A memory slot keeps the image it last held (module affinity): the discard turns written image pages back into the
 /// file's pages, so the next instance of the same module reuses the mapping and pays no <c>mmap</c>. Taking a memory
@@ -17,7 +18,8 @@ namespace Sharptime.Vm.Pooling;
 /// </para>
 /// <para>
 /// Invariant of every free memory slot: [0, Accessible) is read-write, the rest of the slot inaccessible, and the
-/// image it holds (if any) lies inside [0, Accessible). Everything under <see cref="_lock"/> is a free-list push or pop.
+/// image it holds (if any) lies inside [0, Accessible). Everything under <see cref="_lock"/> is free-list bookkeeping;
+/// system calls happen outside it, on slots the caller owns.
 /// </para>
 /// </summary>
 internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
@@ -114,9 +116,6 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
                 $"the pooling allocator cannot reserve {bytes} bytes of address space for {count} slots of {stride} bytes ({e.Message}): lower PoolingAllocationConfig.{setting}, {alternative}");
         }
     }
-
-    /// <summary>Bytes of address space reserved for each memory slot.</summary>
-    public ulong MemorySlotSize => _memoryStride;
 
     /// <summary>Slots of every kind currently taken (tests).</summary>
     public int SlotsInUse
