@@ -10,7 +10,7 @@ namespace Sharptime;
 /// Thread-safe: every member may be called from any thread, and modules and stores of one engine may be used on many
 /// threads at once (each store by one thread at a time, see <see cref="Store"/>).
 /// </remarks>
-public sealed class Engine : IDisposable
+public sealed partial class Engine : IDisposable
 {
     private readonly Dictionary<FuncType, int> _typeIds = [];
     private readonly List<FuncType> _types = [null!];
@@ -99,6 +99,9 @@ public sealed class Engine : IDisposable
     /// <summary>The epoch counter's native address; stable for the engine's lifetime (the array is pinned).</summary>
     internal unsafe nint EpochAddress => (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _epoch[0]);
 
-    /// <summary>Releases the engine. Modules created from it must not be used afterwards.</summary>
-    public void Dispose() { }
+    /// <summary>
+    /// Releases the engine. Modules created from it must not be used afterwards. With pooling allocation the pools'
+    /// address space is released once the last store still using a slot is disposed.
+    /// </summary>
+    public void Dispose() => DisposeAllocator();
 }

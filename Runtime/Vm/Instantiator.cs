@@ -28,10 +28,12 @@ internal static unsafe class Instantiator
         for (int i = 0; i < imports.Length; i++) CheckImport(store, info, info.Imports[i], imports[i]);
         store.ReserveInstance(info.Memories.Count - info.ImportedMemoryCount, info.Tables.Count - info.ImportedTableCount);
 
+        var allocator = engine.Allocator;
+        allocator.CheckModule(module);
         var compiled = module.Compiled;
         var layout = module.Layout;
         instance.Layout = layout;
-        nint vmctx = store.Alloc(layout.Size);
+        nint vmctx = allocator.AllocateInstance(store, layout.Size);
         instance.Vmctx = vmctx;
         *(nint*)(vmctx + VMContextLayout.StoreContext) = store.Context;
         *(nint*)(vmctx + VMContextLayout.Builtins) = Builtins.Table;
@@ -81,17 +83,14 @@ internal static unsafe class Instantiator
         {
             var t = info.Memories[i];
             store.CheckNewMemory(t.Limits.Min, t.Limits.Max);
-            var linear = new LinearMemory(t.Limits.Min, t.Limits.Max, engine.Config.GuardedMemoryReservation);
-            memories[i] = new Memory(store, linear);
-            if (images is not null && images.TryGetImage(i, out var image))
-                linear.TryMapImage(image.MemoryOffset, image.Length, images.File, image.FileOffset);
+            memories[i] = new Memory(store, allocator.AllocateMemory(t.Limits.Min, t.Limits.Max, images, i));
         }
         for (int i = 0; i < memories.Length; i++) *(nint*)(vmctx + layout.Memory((uint)i)) = memories[i].Linear.Definition;
         for (int i = info.ImportedTableCount; i < tables.Length; i++)
         {
             var t = info.Tables[i];
             store.CheckNewTable(t.Limits.Min, t.Limits.Max);
-            tables[i] = new Table(store, ValKinds.FromValType(t.ElementType), new TableStorage(t.Limits.Min, t.Limits.Max, 0));
+            tables[i] = new Table(store, ValKinds.FromValType(t.ElementType), allocator.AllocateTable(t.Limits.Min, t.Limits.Max));
         }
         for (int i = 0; i < tables.Length; i++) *(nint*)(vmctx + layout.Table((uint)i)) = tables[i].Storage.Definition;
 

@@ -16,6 +16,10 @@ internal sealed unsafe class LinearMemory : IDisposable
 
     private readonly nuint _reserved;
 
+    // Set for a memory living in a slot of the pooling allocator: Dispose hands the slot back instead of unmapping.
+    private readonly Pooling.PoolingInstanceAllocator? _pool;
+    private readonly int _slot;
+
     public LinearMemory(ulong minimumPages, ulong? maximumPages) : this(minimumPages, maximumPages, 0)
     {
     }
@@ -51,6 +55,35 @@ internal sealed unsafe class LinearMemory : IDisposable
             Dispose();
             throw;
         }
+        *(ulong*)(Definition + VMMemoryLayout.Length) = minimumPages * PageSize;
+    }
+
+    /// <summary>
+    /// A memory in a pooled slot at <paramref name="slotBase"/> whose first <paramref name="minimumPages"/> pages the
+    /// pool has already made read-write (the rest of the slot inaccessible), and, when <paramref name="hasImage"/>, mapped
+    /// the initialisation image into.
+    /// </summary>
+    /// <param name="minimumPages">Initial size in pages (already read-write in the slot).</param>
+    /// <param name="maximumPages">Growth limit in pages, or null for 65536.</param>
+    /// <param name="slotBase">Start of the slot.</param>
+    /// <param name="growthLimit">Bytes the memory may grow to inside the slot.</param>
+    /// <param name="guarded">Whether the slot spans the guarded reservation (see the other constructor).</param>
+    /// <param name="hasImage">Whether the pool mapped the memory's initialisation image.</param>
+    /// <param name="pool">The allocator the slot goes back to on Dispose.</param>
+    /// <param name="slot">The slot's index in <paramref name="pool"/>.</param>
+    internal LinearMemory(ulong minimumPages, ulong? maximumPages, nint slotBase, ulong growthLimit, bool guarded, bool hasImage,
+        Pooling.PoolingInstanceAllocator pool, int slot)
+    {
+        Minimum = minimumPages;
+        Maximum = maximumPages;
+        _reserved = (nuint)growthLimit;
+        IsGuarded = guarded;
+        HasImage = hasImage;
+        _pool = pool;
+        _slot = slot;
+        Base = slotBase;
+        Definition = (nint)NativeMemory.AllocZeroed(VMMemoryLayout.Size);
+        *(nint*)(Definition + VMMemoryLayout.Base) = Base;
         *(ulong*)(Definition + VMMemoryLayout.Length) = minimumPages * PageSize;
     }
 
@@ -141,7 +174,11 @@ internal sealed unsafe class LinearMemory : IDisposable
 
     public void Dispose()
     {
-        if (Base != 0) NativeMethods.Unmap(Base, _reserved);
+        if (_pool is not null)
+        {
+            if (Base != 0) _pool.ReturnMemory(_slot, ByteLength);
+        }
+        else if (Base != 0) NativeMethods.Unmap(Base, _reserved);
         Base = 0;
         if (Definition != 0) NativeMemory.Free((void*)Definition);
         Definition = 0;

@@ -23,6 +23,27 @@ internal sealed unsafe class TableStorage : IDisposable
         *(ulong*)(Definition + VMTableLayout.Length) = minimum;
     }
 
+    // Set for a table living in a slot of the pooling allocator: its elements never move (growth stops at the slot's
+    // capacity) and Dispose hands the slot back instead of freeing them.
+    private readonly Pooling.PoolingInstanceAllocator? _pool;
+    private readonly int _slot;
+    private readonly ulong _capacity = MaxElements;
+
+    /// <summary>A table in a pooled slot of <paramref name="capacity"/> zeroed elements at <paramref name="elements"/>.</summary>
+    internal TableStorage(ulong minimum, ulong? maximum, nint init, nint* elements, ulong capacity, Pooling.PoolingInstanceAllocator pool, int slot)
+    {
+        if (minimum > capacity) throw new ArgumentOutOfRangeException(nameof(minimum), minimum, $"the table slot holds {capacity} elements");
+        Minimum = minimum;
+        Maximum = maximum;
+        _pool = pool;
+        _slot = slot;
+        _capacity = capacity;
+        Definition = (nint)NativeMemory.AllocZeroed(VMTableLayout.Size);
+        if (init != 0) for (ulong i = 0; i < minimum; i++) elements[i] = init;
+        *(nint**)(Definition + VMTableLayout.Base) = elements;
+        *(ulong*)(Definition + VMTableLayout.Length) = minimum;
+    }
+
     public ulong Minimum { get; }
     public ulong? Maximum { get; }
     public nint Definition { get; private set; }
@@ -37,10 +58,18 @@ internal sealed unsafe class TableStorage : IDisposable
     {
         ulong old = Length;
         if (delta == 0) return (long)old;
-        ulong limit = Math.Min(Maximum ?? uint.MaxValue, MaxElements);
+        ulong limit = Math.Min(Maximum ?? uint.MaxValue, _capacity);
         if (delta > limit || old + delta > limit) return -1;
         ulong length = old + delta;
         nint* elements;
+        if (_pool is not null)
+        {
+            // The slot already holds `_capacity` zeroed elements: growing is filling them.
+            elements = Elements;
+            for (ulong i = old; i < length; i++) elements[i] = init;
+            *(ulong*)(Definition + VMTableLayout.Length) = length;
+            return (long)old;
+        }
         try
         {
             elements = (nint*)NativeMemory.Realloc(Elements, (nuint)(length * (ulong)sizeof(nint)));
@@ -58,7 +87,8 @@ internal sealed unsafe class TableStorage : IDisposable
     public void Dispose()
     {
         if (Definition == 0) return;
-        NativeMemory.Free(Elements);
+        if (_pool is not null) _pool.ReturnTable(_slot, Length);
+        else NativeMemory.Free(Elements);
         NativeMemory.Free((void*)Definition);
         Definition = 0;
     }

@@ -94,7 +94,7 @@ internal static class InstantiateImage
     }
 
     /// <summary>Incompressible-looking bytes: a random 1 MiB block repeated, cheap to make at 256 MiB.</summary>
-    private static byte[] Pattern(int length)
+    internal static byte[] Pattern(int length)
     {
         var block = new byte[1 << 20];
         new Random(42).NextBytes(block);
@@ -104,7 +104,7 @@ internal static class InstantiateImage
     }
 
     /// <summary><c>(module (memory (export "mem") pages) (data (i32.const 0) bytes))</c>, or no data section when empty.</summary>
-    private static byte[] DataModule(uint pages, byte[] data)
+    internal static byte[] DataModule(uint pages, byte[] data)
     {
         var output = new MemoryStream();
         output.Write([0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]);

@@ -5,7 +5,8 @@ using Sharptime.Benchmarks;
 // one run (median of several), printed as a Markdown table. `compile-throughput`: the baseline JIT against V8's
 // compile of the same module. `artifact-load`: DeserializeFile against compiling from scratch. `wasi`: the larger WASI
 // test program against its native build. `instantiate-image`: instantiation with 1/16/256 MiB data images, with images
-// on and off. Anything else goes to BenchmarkDotNet.
+// on and off. `pooling`: instantiation and 1,000 live instances with the pooling allocator against on-demand allocation
+// (`pooling-live` is its child process). Anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "decode-throughput")
 {
     int runs = args.Length > 1 ? int.Parse(args[1]) : 15;
@@ -46,6 +47,17 @@ if (args.Length > 0 && args[0] == "instantiate-image")
 {
     int runs = args.Length > 1 ? int.Parse(args[1]) : 21;
     return InstantiateImage.Run(runs);
+}
+if (args.Length > 0 && args[0] == "pooling")
+{
+    int rounds = args.Length > 1 ? int.Parse(args[1]) : 5;
+    int samples = args.Length > 2 ? int.Parse(args[2]) : 201;
+    int liveRuns = args.Length > 3 ? int.Parse(args[3]) : 5;
+    return Pooling.Run(rounds, samples, liveRuns);
+}
+if (args.Length > 2 && args[0] == "pooling-live")
+{
+    return Pooling.Live(args[1], args[2]);
 }
 BenchmarkSwitcher.FromAssembly(typeof(DecodeValidateBenchmark).Assembly).Run(args);
 return 0;

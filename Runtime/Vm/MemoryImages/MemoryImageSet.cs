@@ -69,10 +69,19 @@ internal sealed class MemoryImageSet
                 throw new ArgumentException($"covered data segment {i} is not inside its memory's image", nameof(coveredDataSegments));
             _covered[i] = true;
         }
+        PoolAffinityHeads = new int[_byMemory.Length];
+        Array.Fill(PoolAffinityHeads, -1);
         var list = new MemoryImageMapping[images.Count];
         for (int i = 0, n = 0; i < _byMemory.Length; i++) if (_byMemory[i].Length != 0) list[n++] = _byMemory[i];
         Images = list;
     }
+
+    /// <summary>
+    /// Per memory index, the free slot of the engine's pooling allocator that most recently held this image, or -1
+    /// (the head of that allocator's affinity list; a set belongs to one module, so to one engine). Guarded by the
+    /// allocator's lock; kept here so finding a warm slot costs an index, not a hash lookup.
+    /// </summary>
+    internal int[] PoolAffinityHeads { get; }
 
     /// <summary>The file the images are mapped from.</summary>
     public SafeFileHandle File { get; }
