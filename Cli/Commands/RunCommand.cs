@@ -16,8 +16,9 @@ internal static class RunCommand
 
     private const string ExitCodes = """
         Exit codes: a WASI program's own exit code (0 when _start returns); 1 when the module cannot be loaded,
-        linked or called (a one-line message on stderr names the problem); 134 when a WASI program traps (the trap
-        message on stderr). With --invoke on a module without WASI imports, any failure, a trap included, exits 1.
+        linked or called (a one-line message on stderr names the problem); 134 when a WASI program traps, runs out
+        of --fuel or is interrupted by --timeout (the trap and its wasm backtrace on stderr). With --invoke on a module
+        without WASI imports, any failure, a trap included, exits 1.
         Guest arguments that look like options go after '--' or after FILE.
         """;
 
@@ -77,12 +78,13 @@ internal static class RunCommand
             try
             {
                 using var engine = new Engine(engineOptions.CreateConfig(parse));
+                using var storeSettings = engineOptions.CreateStoreSettings(parse);
                 var module = Load(engine, options.File);
                 wasi = module.Imports.Any(i => i.ModuleName == WasiLinkerExtensions.Module);
-                if (wasi || options.Invoke is null) return RunWasi(engine, module, options, output, error);
+                if (wasi || options.Invoke is null) return RunWasi(engine, module, options, storeSettings, output, error);
                 if (options.Dirs.Length + options.ReadOnlyDirs.Length + options.Env.Length > 0)
                     return Fail(error, "--dir, --dir-ro and --env apply to WASI programs; this module has no WASI imports");
-                return Invoke(engine, module, options.Invoke, options.Args, output, error);
+                return Invoke(engine, module, options.Invoke, options.Args, storeSettings, output, error);
             }
             catch (TrapException e)
             {
@@ -141,7 +143,7 @@ internal static class RunCommand
             : Module.FromFile(engine, file.FullName);
     }
 
-    private static int RunWasi(Engine engine, Module module, RunOptions options, TextWriter output, TextWriter error)
+    private static int RunWasi(Engine engine, Module module, RunOptions options, StoreSettings storeSettings, TextWriter output, TextWriter error)
     {
         string entry = options.Invoke ?? "_start";
         var export = module.Exports.FirstOrDefault(e => e.Name == entry && e.Kind == ExternalKind.Function);
@@ -189,6 +191,7 @@ internal static class RunCommand
 
         using var wasi = new WasiContext(config);
         using var store = new Store<WasiContext>(engine, wasi);
+        storeSettings.Apply(store);
         var linker = new Linker<WasiContext>(engine);
         linker.AddWasi();
         var instance = linker.Instantiate(store, module);
@@ -223,7 +226,7 @@ internal static class RunCommand
         return new TextWriterStream(writer);
     }
 
-    private static int Invoke(Engine engine, Module module, string name, string[] args, TextWriter output, TextWriter error)
+    private static int Invoke(Engine engine, Module module, string name, string[] args, StoreSettings storeSettings, TextWriter output, TextWriter error)
     {
         // The export and the arguments are checked before anything is instantiated.
         var export = module.Exports.FirstOrDefault(e => e.Name == name && e.Kind == ExternalKind.Function);
@@ -249,6 +252,7 @@ internal static class RunCommand
             }
         }
         using var store = new Store<object?>(engine, null);
+        storeSettings.Apply(store);
         var linker = new Linker<object?>(engine);
         var instance = linker.Instantiate(store, module);
         var func = instance.GetFunction(name) ?? throw new InvalidOperationException($"export '{name}' is not a function");

@@ -18,7 +18,8 @@ internal static class WastCommand
             Description = "Precompile every module, write it to a temporary .cwasm file and load it back with Module.DeserializeFile before instantiating it.",
         };
         var engineOptions = new EngineOptions();
-        var command = new Command("wast", "Run WebAssembly script (.wast) files. Exit code 0 when no command failed, 1 otherwise.")
+        var command = new Command("wast", "Run WebAssembly script (.wast) files. Exit code 0 when no command failed, 1 otherwise. "
+            + "--fuel, --timeout and --max-memory apply to each script: its store gets the fuel and the memory limit, and its timeout starts with it.")
         {
             files,
             roundTrip,
@@ -26,7 +27,12 @@ internal static class WastCommand
         engineOptions.AddTo(command);
         command.SetAction(parse =>
         {
-            var runner = new WastRunner(config: engineOptions.CreateConfig(parse)) { RoundTripArtifacts = parse.GetValue(roundTrip) };
+            using var storeSettings = engineOptions.CreateStoreSettings(parse);
+            var runner = new WastRunner(config: engineOptions.CreateConfig(parse))
+            {
+                RoundTripArtifacts = parse.GetValue(roundTrip),
+                ConfigureStore = storeSettings.Apply,
+            };
             int passed = 0, failed = 0, skipped = 0;
             foreach (var file in parse.GetValue(files)!)
             {
