@@ -142,10 +142,45 @@ internal sealed partial class FunctionCompiler
         }
         TruncateStack(first);
         if (_fuel) StoreFuel();
-        _a.mov(rax, qword_ptr[Vmctx + VMContextLayout.Builtins]);
-        _a.call(qword_ptr[rax + 8 * (int)builtin]);
+        // Growth asks the store's resource limiter: embedder code.
+        if (builtin is Builtin.MemoryGrow or Builtin.TableGrow)
+        {
+            CallBuiltinAsExit(builtin);
+        }
+        else
+        {
+            _a.mov(rax, qword_ptr[Vmctx + VMContextLayout.Builtins]);
+            _a.call(qword_ptr[rax + 8 * (int)builtin]);
+        }
         if (_fuel) LoadFuel();
         ReloadRegisterLocals();
+    }
+
+    /// <summary>
+    /// Calls a libcall that runs embedder code (an epoch callback, a resource limiter), which may capture a backtrace
+    /// or call wasm: a walk from there continues at the store's last exit frame, so make this site that frame for the
+    /// call, as an exit trampoline does, and put the previous one back after. The frame is {this function's rbp, a
+    /// pc in it} pushed below the previous frame and padding (32 bytes keep rsp 16-aligned). Keeps the argument
+    /// registers and rax (the result); clobbers rcx and r11 after the call, and the flags.
+    /// </summary>
+    private void CallBuiltinAsExit(Builtin builtin)
+    {
+        var returned = _a.CreateLabel();
+        _a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
+        _a.mov(rax, qword_ptr[Scratch + VMStoreContextLayout.LastExitFp]);
+        _a.sub(rsp, 8);
+        _a.push(rax);
+        _a.lea(rax, returned);
+        _a.push(rax);
+        _a.push(rbp);
+        _a.mov(qword_ptr[Scratch + VMStoreContextLayout.LastExitFp], rsp);
+        _a.mov(rax, qword_ptr[Vmctx + VMContextLayout.Builtins]);
+        _a.call(qword_ptr[rax + 8 * (int)builtin]);
+        _a.Bind(returned);
+        _a.mov(rcx, qword_ptr[rsp + 16]);
+        _a.add(rsp, 32);
+        _a.mov(Scratch, qword_ptr[Vmctx + VMContextLayout.StoreContext]);
+        _a.mov(qword_ptr[Scratch + VMStoreContextLayout.LastExitFp], rcx);
     }
 
     private static readonly Iced.Intel.AssemblerRegister64[] SysVArgs = [rdi, rsi, rdx, rcx, r8, r9];

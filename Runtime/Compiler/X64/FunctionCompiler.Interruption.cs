@@ -130,8 +130,7 @@ internal sealed partial class FunctionCompiler
             // The callback may read or set the fuel.
             if (_fuel) StoreFuel();
             _a.mov(rdi, Vmctx);
-            _a.mov(rax, qword_ptr[Vmctx + VMContextLayout.Builtins]);
-            _a.call(qword_ptr[rax + 8 * (int)Builtin.EpochDeadline]);
+            CallBuiltinAsExit(Builtin.EpochDeadline);
             if (_fuel) LoadFuel();
             _a.test(eax, eax);
             _a.jne(TrapLabel(TrapFromEax));

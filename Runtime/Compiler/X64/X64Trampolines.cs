@@ -146,12 +146,16 @@ internal static class X64Trampolines
         var fail = a.CreateLabel();
         var raise = a.CreateLabel();
         int slots = Math.Max(type.Params.Length, type.Results.Length);
-        int area = (16 * Math.Max(slots, 1) + 15) & ~15;
+        // The values, then 16 bytes whose upper half keeps the previous exit frame.
+        int area = ((16 * Math.Max(slots, 1) + 15) & ~15) + 16;
         a.push(rbp);
         a.mov(rbp, rsp);
         a.sub(rsp, area);
-        // Backtraces taken inside the host function start from this frame.
+        // Backtraces taken inside the host function start from this frame; once it returns, the frame is gone, so
+        // the previous one comes back (a later walk through an entry record must never meet a dead frame).
         a.mov(rax, qword_ptr[Vmctx + VMHostContextLayout.StoreContext]);
+        a.mov(rcx, qword_ptr[rax + VMStoreContextLayout.LastExitFp]);
+        a.mov(qword_ptr[rbp - 8], rcx);
         a.mov(qword_ptr[rax + VMStoreContextLayout.LastExitFp], rbp);
         if (consumeFuel) a.mov(qword_ptr[rax + VMStoreContextLayout.FuelConsumed], FunctionCompiler.FuelRegister);
         for (int i = 0; i < type.Params.Length; i++)
@@ -168,12 +172,11 @@ internal static class X64Trampolines
         a.mov(rdx, rsp);
         a.mov(ecx, slots);
         a.call(qword_ptr[Vmctx + VMHostContextLayout.Dispatch]);
-        if (consumeFuel)
-        {
-            // r14 (the host context) survived the call: callee-saved.
-            a.mov(rcx, qword_ptr[Vmctx + VMHostContextLayout.StoreContext]);
-            a.mov(FunctionCompiler.FuelRegister, qword_ptr[rcx + VMStoreContextLayout.FuelConsumed]);
-        }
+        // r14 (the host context) survived the call: callee-saved. eax (the status) is kept.
+        a.mov(rcx, qword_ptr[Vmctx + VMHostContextLayout.StoreContext]);
+        a.mov(rdx, qword_ptr[rbp - 8]);
+        a.mov(qword_ptr[rcx + VMStoreContextLayout.LastExitFp], rdx);
+        if (consumeFuel) a.mov(FunctionCompiler.FuelRegister, qword_ptr[rcx + VMStoreContextLayout.FuelConsumed]);
         a.test(eax, eax);
         a.jne(fail);
         for (int i = 0; i < type.Results.Length; i++)

@@ -137,6 +137,52 @@ public sealed class EpochTests(ITestOutputHelper output)
         Assert.Equal("spin", Assert.Single(WasmBacktrace.FromException(thrown)!.Frames).FunctionName);
     }
 
+    private const string NestedWat = """
+        (module
+          (import "h" "tick" (func $tick))
+          (func $deep (call $tick))
+          (func $spin (export "spin") (loop (call $deep) (br 0)))
+          (func $outer (export "outer") (call $spin))
+          (func $fail (export "fail") (unreachable)))
+        """;
+
+    [Fact]
+    public void BacktraceCapturedInTheCallbackShowsTheInterruptedFrames()
+    {
+        using var engine = NewEngine();
+        using var store = new Store<int>(engine, 0);
+        var instance = Wasm.Instantiate(store, NestedWat, Func.FromDelegate(store, engine.IncrementEpoch));
+        WasmBacktrace? captured = null;
+        store.SetEpochDeadline(1);
+        // The loop called a host function, one frame deeper, just before the check: that exit frame is gone by now.
+        store.SetEpochDeadlineCallback(s => { captured = WasmBacktrace.Capture(s); return EpochDeadlineAction.Trap; });
+
+        Assert.Throws<TrapException>(() => instance.Export<ValueTuple, ValueTuple>("outer").Call(default));
+
+        Assert.Equal(["spin", "outer"], captured!.Frames.Select(f => f.FunctionName));
+    }
+
+    [Fact]
+    public void ATrapInWasmCalledFromTheCallbackHasTheWholeBacktrace()
+    {
+        using var engine = NewEngine();
+        using var store = new Store<int>(engine, 0);
+        var instance = Wasm.Instantiate(store, NestedWat, Func.FromDelegate(store, engine.IncrementEpoch));
+        var fail = instance.Export<ValueTuple, ValueTuple>("fail");
+        TrapException? nested = null;
+        store.SetEpochDeadline(1);
+        store.SetEpochDeadlineCallback(s =>
+        {
+            s.SetEpochDeadline(1000);
+            nested = Assert.Throws<TrapException>(() => fail.Call(default));
+            return EpochDeadlineAction.Trap;
+        });
+
+        Assert.Throws<TrapException>(() => instance.Export<ValueTuple, ValueTuple>("outer").Call(default));
+
+        Assert.Equal(["fail", "spin", "outer"], nested!.Backtrace!.Frames.Select(f => f.FunctionName));
+    }
+
     [Fact]
     public void EpochDeadlineTrapRemovesTheCallback()
     {

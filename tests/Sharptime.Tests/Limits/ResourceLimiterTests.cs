@@ -345,4 +345,39 @@ public sealed class ResourceLimiterTests
         public override bool TableGrowing(long currentElements, long desiredElements, long? maximumElements) => true;
         public override int Instances => 1;
     }
+
+    /// <summary>Captures the wasm backtrace each time it is asked to allow a memory growth.</summary>
+    private sealed class CapturingLimiter(Store store) : ResourceLimiter
+    {
+        public WasmBacktrace? Captured { get; private set; }
+
+        public override bool MemoryGrowing(long currentBytes, long desiredBytes, long? maximumBytes)
+        {
+            Captured = WasmBacktrace.Capture(store);
+            return true;
+        }
+
+        public override bool TableGrowing(long currentElements, long desiredElements, long? maximumElements) => true;
+    }
+
+    [Fact]
+    public void ALimiterSeesTheWasmFramesThatAskedForGrowth()
+    {
+        using var store = new Store<int>(new Engine(), 0);
+        var limiter = new CapturingLimiter(store);
+        var grow = Wasm.Instantiate(store, """
+            (module
+              (import "h" "noop" (func $noop))
+              (memory 1)
+              (func $deep (call $noop))
+              (func $grow (result i32) (call $deep) (memory.grow (i32.const 1)))
+              (func $outer (export "outer") (result i32) (call $grow)))
+            """, Func.FromDelegate(store, () => { })).Export<ValueTuple, int>("outer");
+        store.SetLimiter(limiter);
+
+        Assert.Equal(1, grow.Call(default));
+
+        // The host call made one frame deeper just before has returned: its exit frame must not show up.
+        Assert.Equal(["grow", "outer"], limiter.Captured!.Frames.Select(f => f.FunctionName));
+    }
 }
