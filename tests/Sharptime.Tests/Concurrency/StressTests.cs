@@ -101,9 +101,12 @@ public sealed class StressTests(ITestOutputHelper output)
         }
     }
 
-    private void StressOneEngine(BoundsChecks mode)
+    private void StressOneEngine(BoundsChecks mode, bool pooling = false)
     {
-        using var engine = new Engine(new Config { BoundsChecks = mode });
+        var config = new Config { BoundsChecks = mode };
+        // Fewer slots than cycles: every slot is taken and given back many times.
+        if (pooling) config.PoolingAllocation(new PoolingAllocationConfig { TotalCoreInstances = 64, TotalMemories = 64, TotalTables = 64 });
+        using var engine = new Engine(config);
         var module = Module.FromText(engine, Wat);
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         var lastStores = new WeakReference?[Threads];
@@ -149,7 +152,7 @@ public sealed class StressTests(ITestOutputHelper output)
         barrier.SignalAndWait();
         foreach (var t in threads) t.Join();
 
-        output.WriteLine($"{mode}: before {before}; after {after}");
+        output.WriteLine($"{mode}{(pooling ? ", pooling" : "")}: before {before}; after {after}");
         Assert.Empty(failures);
         Assert.True(storesCollected, "a disposed store is still reachable (a leaked GCHandle or registry entry)");
         Assert.InRange(after.FileDescriptors, 0, before.FileDescriptors);
@@ -162,4 +165,7 @@ public sealed class StressTests(ITestOutputHelper output)
 
     [ProcFact(GuardPages = true)]
     public void ManyStoresOnManyThreadsLeakNothingWithGuardPages() => StressOneEngine(BoundsChecks.GuardPages);
+
+    [ProcFact(GuardPages = true)]
+    public void ManyStoresOnManyThreadsLeakNothingWithPooling() => StressOneEngine(BoundsChecks.GuardPages, pooling: true);
 }
