@@ -12,15 +12,8 @@ internal static class CpuSuite
 {
     public static int Run(string cpuDirectory, int runs, string? boundsChecks = null)
     {
-        var programs = Path.Combine(cpuDirectory, "programs.txt");
-        var outDir = Path.Combine(cpuDirectory, "out");
-        if (!File.Exists(programs) || !Directory.Exists(outDir))
-        {
-            Console.Error.WriteLine($"error: build the programs first: {Path.Combine(cpuDirectory, "build.sh")} (needs clang and lld)");
-            return 1;
-        }
-
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuName()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        if (LoadPrograms(cpuDirectory) is not { } programs) return 1;
+        PrintMachine();
         Console.WriteLine($"median of {runs} calls after one warm-up call, each side; ratio = Sharptime / native (lower is better)");
         Console.WriteLine();
         Console.WriteLine("| program | n | native ms | Sharptime ms | ratio |");
@@ -29,16 +22,11 @@ internal static class CpuSuite
         int count = 0;
         using var engine = new Engine(ConfigFor(boundsChecks));
         Console.WriteLine($"bounds checks: {engine.Config.BoundsChecks}");
-        foreach (var line in File.ReadLines(programs))
+        foreach (var (name, n, expected, wasm, nativePath) in programs)
         {
-            if (line.Length == 0 || line[0] == '#') continue;
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            string name = parts[0];
-            int n = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            int expected = int.Parse(parts[2], CultureInfo.InvariantCulture);
 
-            double native = Native(Path.Combine(outDir, "native", name), n, runs, expected);
-            double ours = Sharptime(engine, Path.Combine(outDir, name + ".wasm"), n, runs, expected);
+            double native = Native(nativePath, n, runs, expected);
+            double ours = Sharptime(engine, wasm, n, runs, expected);
             double ratio = ours / native;
             logSum += Math.Log(ratio);
             count++;
@@ -47,6 +35,33 @@ internal static class CpuSuite
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **geometric mean** | | | | **{Math.Exp(logSum / count):F2}x** |"));
         return 0;
     }
+
+    /// <summary>One line of programs.txt: the program, its input, its expected result, and its two builds.</summary>
+    private sealed record CpuProgram(string Name, int N, int Expected, string Wasm, string Native);
+
+    /// <summary>The programs of bench/cpu, or null (after saying how to build them) when they are not built.</summary>
+    private static List<CpuProgram>? LoadPrograms(string cpuDirectory)
+    {
+        var list = Path.Combine(cpuDirectory, "programs.txt");
+        var outDir = Path.Combine(cpuDirectory, "out");
+        if (!File.Exists(list) || !Directory.Exists(outDir))
+        {
+            Console.Error.WriteLine($"error: build the programs first: {Path.Combine(cpuDirectory, "build.sh")} (needs clang and lld)");
+            return null;
+        }
+        var programs = new List<CpuProgram>();
+        foreach (var line in File.ReadLines(list))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            programs.Add(new CpuProgram(parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture),
+                Path.Combine(outDir, parts[0] + ".wasm"), Path.Combine(outDir, "native", parts[0])));
+        }
+        return programs;
+    }
+
+    private static void PrintMachine() =>
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuName()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
 
     private static Config ConfigFor(string? boundsChecks) => boundsChecks switch
     {
@@ -62,14 +77,8 @@ internal static class CpuSuite
     /// </summary>
     public static int RunBothBoundsChecks(string cpuDirectory, int runs)
     {
-        var programs = Path.Combine(cpuDirectory, "programs.txt");
-        var outDir = Path.Combine(cpuDirectory, "out");
-        if (!File.Exists(programs) || !Directory.Exists(outDir))
-        {
-            Console.Error.WriteLine($"error: build the programs first: {Path.Combine(cpuDirectory, "build.sh")} (needs clang and lld)");
-            return 1;
-        }
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuName()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        if (LoadPrograms(cpuDirectory) is not { } programs) return 1;
+        PrintMachine();
         Console.WriteLine($"median of {runs} calls after one warm-up call, each side; ratios to native and guard / explicit (lower is better)");
         Console.WriteLine();
         Console.WriteLine("| program | n | native ms | explicit ms | guard ms | explicit / native | guard / native | guard / explicit |");
@@ -78,16 +87,10 @@ internal static class CpuSuite
         int count = 0;
         using var explicitEngine = new Engine(ConfigFor("explicit"));
         using var guardEngine = new Engine(ConfigFor("guard"));
-        foreach (var line in File.ReadLines(programs))
+        foreach (var (name, n, expected, wasm, nativePath) in programs)
         {
-            if (line.Length == 0 || line[0] == '#') continue;
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            string name = parts[0];
-            int n = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            int expected = int.Parse(parts[2], CultureInfo.InvariantCulture);
-            string wasm = Path.Combine(outDir, name + ".wasm");
 
-            double native = Native(Path.Combine(outDir, "native", name), n, runs, expected);
+            double native = Native(nativePath, n, runs, expected);
             double ex = Sharptime(explicitEngine, wasm, n, runs, expected);
             double guard = Sharptime(guardEngine, wasm, n, runs, expected);
             logExplicit += Math.Log(ex / native);
@@ -108,14 +111,8 @@ internal static class CpuSuite
     /// </summary>
     public static int RunInterruption(string cpuDirectory, int runs)
     {
-        var programs = Path.Combine(cpuDirectory, "programs.txt");
-        var outDir = Path.Combine(cpuDirectory, "out");
-        if (!File.Exists(programs) || !Directory.Exists(outDir))
-        {
-            Console.Error.WriteLine($"error: build the programs first: {Path.Combine(cpuDirectory, "build.sh")} (needs clang and lld)");
-            return 1;
-        }
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuName()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        if (LoadPrograms(cpuDirectory) is not { } programs) return 1;
+        PrintMachine();
         Console.WriteLine($"median of {runs} calls after one warm-up call, each configuration; ratios to off (lower is better)");
         using var off = new Engine(new Config());
         using var epochs = new Engine(new Config { EpochInterruption = true });
@@ -127,14 +124,8 @@ internal static class CpuSuite
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         double logEpochs = 0, logFuel = 0, logBoth = 0;
         int count = 0;
-        foreach (var line in File.ReadLines(programs))
+        foreach (var (name, n, expected, wasm, _) in programs)
         {
-            if (line.Length == 0 || line[0] == '#') continue;
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            string name = parts[0];
-            int n = int.Parse(parts[1], CultureInfo.InvariantCulture);
-            int expected = int.Parse(parts[2], CultureInfo.InvariantCulture);
-            string wasm = Path.Combine(outDir, name + ".wasm");
 
             double o = Sharptime(off, wasm, n, runs, expected);
             double e = Sharptime(epochs, wasm, n, runs, expected);
