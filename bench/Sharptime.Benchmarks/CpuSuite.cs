@@ -24,7 +24,6 @@ internal static class CpuSuite
         Console.WriteLine($"bounds checks: {engine.Config.BoundsChecks}");
         foreach (var (name, n, expected, wasm, nativePath) in programs)
         {
-
             double native = Native(nativePath, n, runs, expected);
             double ours = Sharptime(engine, wasm, n, runs, expected);
             double ratio = ours / native;
@@ -89,7 +88,6 @@ internal static class CpuSuite
         using var guardEngine = new Engine(ConfigFor("guard"));
         foreach (var (name, n, expected, wasm, nativePath) in programs)
         {
-
             double native = Native(nativePath, n, runs, expected);
             double ex = Sharptime(explicitEngine, wasm, n, runs, expected);
             double guard = Sharptime(guardEngine, wasm, n, runs, expected);
@@ -126,7 +124,6 @@ internal static class CpuSuite
         int count = 0;
         foreach (var (name, n, expected, wasm, _) in programs)
         {
-
             double o = Sharptime(off, wasm, n, runs, expected);
             double e = Sharptime(epochs, wasm, n, runs, expected);
             double f = Sharptime(fuel, wasm, n, runs, expected);
