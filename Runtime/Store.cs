@@ -176,17 +176,16 @@ public abstract unsafe partial class Store : IDisposable
         try
         {
             if (GCHandle.FromIntPtr(*(nint*)(context + VMStoreContextLayout.StoreHandle)).Target is not Store store) return;
+            nint pc = *(nint*)(context + VMStoreContextLayout.TrapPc), fp = *(nint*)(context + VMStoreContextLayout.TrapFp);
             if (*(int*)(context + VMStoreContextLayout.TrapCode) == TrapCodes.HostException)
             {
                 // Host functions' exceptions got their backtrace in the dispatcher, where the host frames still were;
                 // one thrown by a libcall's callback (an epoch deadline callback) gets it here.
                 if (store._parked is { } parked && !parked.Data.Contains(WasmBacktrace.ExceptionDataKey))
-                    parked.Data[WasmBacktrace.ExceptionDataKey] = BacktraceCollector.FromTrap(
-                        *(nint*)(context + VMStoreContextLayout.TrapPc), *(nint*)(context + VMStoreContextLayout.TrapFp));
+                    parked.Data[WasmBacktrace.ExceptionDataKey] = BacktraceCollector.FromTrap(pc, fp);
                 return;
             }
-            store._trapBacktrace = BacktraceCollector.FromTrap(
-                *(nint*)(context + VMStoreContextLayout.TrapPc), *(nint*)(context + VMStoreContextLayout.TrapFp));
+            store._trapBacktrace = BacktraceCollector.FromTrap(pc, fp);
         }
         catch
         {

@@ -7,6 +7,7 @@ namespace Sharptime.Vm.Pooling;
 /// (<see cref="OnDemandInstanceAllocator"/>) or taken from the engine's preallocated slots
 /// (<see cref="PoolingInstanceAllocator"/>). Everything returned is released by disposing its owner (the store, the
 /// <see cref="LinearMemory"/>, the <see cref="TableStorage"/>). Thread-safe: stores on many threads share one allocator.
+/// The allocation methods are called only for a module <see cref="CheckModule"/> accepted, with its (validated) sizes.
 /// </summary>
 internal interface IInstanceAllocator : IDisposable
 {

@@ -158,9 +158,6 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
 
     public nint AllocateInstance(Store store, int size)
     {
-        if ((uint)size > (uint)_settings.MaxCoreInstanceSize)
-            throw new PoolingAllocationException(nameof(_settings.MaxCoreInstanceSize),
-                $"the instance state takes {size} bytes but pooled instances hold at most {_settings.MaxCoreInstanceSize}: raise PoolingAllocationConfig.MaxCoreInstanceSize");
         // An instance slot is an admission, not memory: VMContexts of a few hundred bytes share malloc pages, where a
         // page-aligned slot each cost a 4 KiB page and a page fault on first use (bench/results/Pooling.md).
         int slot = Take(_freeInstances, nameof(_settings.TotalCoreInstances), "instance");
@@ -182,11 +179,6 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
 
     public LinearMemory AllocateMemory(ulong minimumPages, ulong? maximumPages, MemoryImageSet? images, int memoryIndex)
     {
-        if (minimumPages > _settings.MaxMemorySize / WasmPage)
-            throw new PoolingAllocationException(nameof(_settings.MaxMemorySize),
-                $"a memory of {minimumPages} pages does not fit in a pooled memory of {_settings.MaxMemorySize} bytes: raise PoolingAllocationConfig.MaxMemorySize");
-        if (maximumPages is { } max && max < minimumPages)
-            throw new ArgumentOutOfRangeException(nameof(maximumPages), maximumPages, "the maximum must be between the minimum and 65536 pages");
         int slot = TakeMemorySlot(images, memoryIndex);
         try
         {
@@ -286,9 +278,6 @@ internal sealed unsafe class PoolingInstanceAllocator : IInstanceAllocator
 
     public TableStorage AllocateTable(ulong minimum, ulong? maximum)
     {
-        if (minimum > _settings.TableElements)
-            throw new PoolingAllocationException(nameof(_settings.TableElements),
-                $"a table of {minimum} elements does not fit in a pooled table of {_settings.TableElements}: raise PoolingAllocationConfig.TableElements");
         int slot = Take(_freeTables, nameof(_settings.TotalTables), "table");
         var elements = (nint*)(_tables + (nint)((nuint)slot * _tableStride));
         return new TableStorage(minimum, maximum, 0, elements, _settings.TableElements, this, slot);
