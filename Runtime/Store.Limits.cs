@@ -116,8 +116,7 @@ public abstract partial class Store
             if (!limiter.MemoryGrowing(current, desired, MemoryBytes(memory.Maximum))) return -1;
             long old = memory.Grow(deltaPages);
             if (old < 0)
-                limiter.MemoryGrowFailed(current, desired, desiredPages > (memory.Maximum ?? LinearMemory.MaxPages)
-                    ? $"the maximum is {memory.Maximum ?? LinearMemory.MaxPages} pages" : "the operating system refused");
+                limiter.MemoryGrowFailed(current, desired, memory.GrowFailureReason(desiredPages));
             return old;
         }
         catch (Exception e) when (fromWasm)

@@ -115,6 +115,18 @@ internal sealed unsafe class LinearMemory : IDisposable
         return (long)old;
     }
 
+    /// <summary>Why <see cref="Grow"/> to <paramref name="desiredPages"/> in all (wrapped past 2^64 or not) returned -1.</summary>
+    public string GrowFailureReason(ulong desiredPages)
+    {
+        ulong limit = Maximum ?? MaxPages;
+        if (desiredPages < Pages || desiredPages > limit) return $"the maximum is {limit} pages";
+        if (desiredPages * PageSize > _reserved)
+            return _pool is not null
+                ? $"a pooled memory slot holds at most {_reserved} bytes (PoolingAllocationConfig.MaxMemorySize)"
+                : $"the memory's reservation holds at most {_reserved} bytes";
+        return "the operating system refused";
+    }
+
     private static bool TryProtect(nint address, nuint length)
     {
         try

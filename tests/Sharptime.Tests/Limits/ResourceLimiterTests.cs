@@ -26,6 +26,7 @@ public sealed class ResourceLimiterTests
     private sealed class RecordingLimiter : ResourceLimiter
     {
         public List<(string What, long Current, long Desired, long? Maximum)> Calls { get; } = [];
+        public List<string> FailureReasons { get; } = [];
         public bool Allow { get; set; } = true;
         public bool Throw { get; set; }
 
@@ -35,11 +36,17 @@ public sealed class ResourceLimiterTests
         public override bool TableGrowing(long currentElements, long desiredElements, long? maximumElements) =>
             Decide("table", currentElements, desiredElements, maximumElements);
 
-        public override void MemoryGrowFailed(long currentBytes, long desiredBytes, string reason) =>
+        public override void MemoryGrowFailed(long currentBytes, long desiredBytes, string reason)
+        {
             Calls.Add(("memory failed", currentBytes, desiredBytes, null));
+            FailureReasons.Add(reason);
+        }
 
-        public override void TableGrowFailed(long currentElements, long desiredElements, string reason) =>
+        public override void TableGrowFailed(long currentElements, long desiredElements, string reason)
+        {
             Calls.Add(("table failed", currentElements, desiredElements, null));
+            FailureReasons.Add(reason);
+        }
 
         private bool Decide(string what, long current, long desired, long? maximum)
         {
@@ -289,6 +296,28 @@ public sealed class ResourceLimiterTests
 
         Assert.Equal(-1, instance.Export<int, int>("grow").Call(4));
         Assert.Equal([("memory", 1L * Page, 5L * Page, (long?)4 * Page), ("memory failed", 1L * Page, 5L * Page, (long?)null)], limiter.Calls);
+    }
+
+    [Fact]
+    public void MemoryGrowFailedNamesTheMaximumAsTheReason()
+    {
+        var (store, limiter) = NewStore();
+        using var _ = store;
+        var instance = Wasm.Instantiate(store, GrowableMemory);
+
+        Assert.Equal(-1, instance.Export<int, int>("grow").Call(4));
+        Assert.Equal(["the maximum is 4 pages"], limiter.FailureReasons);
+    }
+
+    [Fact]
+    public void MemoryGrowFailedPastTheAddressSpaceNamesThe65536PageMaximum()
+    {
+        var (store, limiter) = NewStore();
+        using var _ = store;
+        var instance = Wasm.Instantiate(store, "(module (memory 1) (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0))))");
+
+        Assert.Equal(-1, instance.Export<int, int>("grow").Call(-1));
+        Assert.Equal(["the maximum is 65536 pages"], limiter.FailureReasons);
     }
 
     [Fact]

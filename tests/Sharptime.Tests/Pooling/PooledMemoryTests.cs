@@ -111,6 +111,33 @@ public sealed class PooledMemoryTests
         Assert.Equal(1, CallI32(instance, "size"));
     }
 
+    private sealed class ReasonRecorder : ResourceLimiter
+    {
+        public List<string> Reasons { get; } = [];
+
+        public override bool MemoryGrowing(long currentBytes, long desiredBytes, long? maximumBytes) => true;
+
+        public override bool TableGrowing(long currentElements, long desiredElements, long? maximumElements) => true;
+
+        public override void MemoryGrowFailed(long currentBytes, long desiredBytes, string reason) => Reasons.Add(reason);
+    }
+
+    [Fact]
+    public void GrowBeyondTheSlotMaximumTellsTheLimiterTheSlotIsTooSmall()
+    {
+        using var engine = PooledEngine(maxMemorySize: 4 * 65536);
+        using var store = new Store<int>(engine, 0);
+        var limiter = new ReasonRecorder();
+        store.SetLimiter(limiter);
+        var instance = Instantiate(store, Module.FromText(engine, MemoryModule));
+
+        Assert.Equal(-1, CallI32(instance, "grow", 4));
+
+        var reason = Assert.Single(limiter.Reasons);
+        Assert.Contains("PoolingAllocationConfig.MaxMemorySize", reason);
+        Assert.Contains("262144 bytes", reason);
+    }
+
     [Fact]
     public void HostGrowBeyondTheSlotMaximumThrows()
     {
