@@ -13,8 +13,13 @@ namespace Sharptime;
 /// <remarks>
 /// Any number of threads may instantiate one module at the same time, each into its own store. Its machine code and
 /// memory images are built on first use, exactly once even when that first use happens on many threads at once.
+/// <para>
+/// The machine code is native memory. <see cref="Dispose"/> gives it back as soon as no store uses it any more: stores
+/// that instantiated the module keep its code until they are disposed themselves. A module that is never disposed is
+/// freed by the garbage collector once nothing references it.
+/// </para>
 /// </remarks>
-public sealed class Module
+public sealed class Module : IDisposable
 {
     private Module(Engine engine, ModuleInfo info, string? name, LoadedArtifact? artifact = null)
     {
@@ -67,6 +72,7 @@ public sealed class Module
         }
         else
         {
+            _codeLifetime = CodeLifetime.ForModule(null, null);
             _compiled = new Lazy<LoadedCode?>(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
             _memoryImages = new Lazy<Vm.MemoryImages.MemoryImageSet?>(() => Vm.MemoryImages.MemoryImageSet.ForModule(Info, Name), LazyThreadSafetyMode.ExecutionAndPublication);
         }
@@ -79,8 +85,10 @@ public sealed class Module
 
     private readonly Lazy<LoadedCode?> _compiled;
 
-    /// <summary>Unmaps the code (and the artifact file) once this module is unreachable; null until there is code.</summary>
-    private CodeLifetime? _codeLifetime;
+    /// <summary>Unmaps the code (and the artifact file) once neither this module nor a store uses it.</summary>
+    private readonly CodeLifetime _codeLifetime;
+
+    private int _disposed;
 
     /// <summary>The mapped artifact this module was loaded from; null for modules compiled in this process.</summary>
     private readonly LoadedArtifact? _artifact;
@@ -98,8 +106,28 @@ public sealed class Module
         var image = Vm.Debugging.CodeImageDescription.ForModule(compiled, Info, Name, Engine.Config);
         var loaded = new LoadedCode(compiled, new CodeMemory(compiled.Code, image), Info, Name);
         CodeRegistry.Register(loaded);
-        _codeLifetime = CodeLifetime.ForModule(loaded, null);
+        _codeLifetime.Attach(loaded);
         return loaded;
+    }
+
+    /// <summary>
+    /// A reference to the module's code for as long as the lease is held (a store holds it until it is disposed).
+    /// Take it before touching <see cref="Compiled"/>: the code of a disposed module may already be unmapped.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    internal CodeLifetime.Lease AcquireCode() =>
+        Volatile.Read(ref _disposed) == 0 && _codeLifetime.TryAcquire() is { } lease
+            ? lease
+            : throw new ObjectDisposedException(nameof(Module), $"module {Name ?? "(unnamed)"} was disposed; it can no longer be instantiated or serialized");
+
+    /// <summary>
+    /// Releases the module's machine code (and, for a deserialized module, its artifact mapping) once no store uses it:
+    /// instances already created keep working until their stores are disposed. Afterwards the module can no longer be
+    /// instantiated or serialized; its imports and exports stay readable. Calling it again does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _codeLifetime.Release();
     }
 
     internal static string TypeText(WasmTableType t) =>
@@ -187,8 +215,10 @@ public sealed class Module
     /// needed. A module loaded from an artifact returns that artifact's bytes unchanged, with the settings it was
     /// compiled with.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public byte[] Serialize()
     {
+        using var code = AcquireCode();
         if (_artifact is not null) return _artifact.File.Span.ToArray();
         return ArtifactWriter.WriteModule(Compiled?.Compiled, Info, Name, EngineMetadata.For(Engine.Config), Engine.Config);
     }

@@ -1,21 +1,24 @@
 namespace Sharptime.Vm;
 
 /// <summary>
-/// Frees native code once nothing managed can reach it any more: a module's text section (and the artifact file it
-/// was mapped from), or an engine's exit trampolines. Held only by the owning <see cref="Module"/> or
-/// <see cref="Engine"/>, so its finalizer runs when the owner is unreachable.
+/// Frees native code once nothing can run it any more: a module's text section (and the artifact file it was mapped
+/// from), or an engine's exit trampolines. Counted: the owner (<see cref="Module"/> or <see cref="Engine"/>) holds one
+/// reference, and every store that instantiated the module holds one through a <see cref="Lease"/>. The code is freed
+/// when the count reaches zero, or by the finalizer when the owner was never disposed and nothing reaches this object.
 /// </summary>
 /// <remarks>
-/// Why that is safe: compiled code only runs through a store, and a store roots every instance it holds (strong
-/// handles until it is disposed), each instance its module, and the store its engine. So when a module or engine is
-/// unreachable, none of its code is running or can be called again. The registries that map PCs to code are cleared
-/// before the pages are unmapped, so a later mapping at the same address is never mistaken for this code.
+/// Why the finalizer is safe: compiled code only runs through a store, and a store roots every instance it holds
+/// (strong handles until it is disposed), each instance its module, and the store its engine. So when a module or
+/// engine is unreachable, none of its code is running or can be called again. The registries that map PCs to code are
+/// cleared before the pages are unmapped, so a later mapping at the same address is never mistaken for this code.
 /// </remarks>
 internal sealed class CodeLifetime
 {
-    private readonly LoadedCode? _code;
+    private LoadedCode? _code;
     private readonly IDisposable? _file;
     private readonly IEnumerable<CodeMemory>? _trampolines;
+    private int _references = 1;
+    private int _freed;
 
     private CodeLifetime(LoadedCode? code, IDisposable? file, IEnumerable<CodeMemory>? trampolines)
     {
@@ -24,14 +27,44 @@ internal sealed class CodeLifetime
         _trampolines = trampolines;
     }
 
-    /// <summary>Frees <paramref name="code"/> (registered in <see cref="CodeRegistry"/>) and then <paramref name="file"/>.</summary>
+    /// <summary>
+    /// Frees <paramref name="code"/> (registered in <see cref="CodeRegistry"/>, or null until <see cref="Attach"/>) and
+    /// then <paramref name="file"/>.
+    /// </summary>
     public static CodeLifetime ForModule(LoadedCode? code, IDisposable? file) => new(code, file, null);
 
     /// <summary>Frees the code memories that <paramref name="trampolines"/> (a live view) holds at that time.</summary>
     public static CodeLifetime ForTrampolines(IEnumerable<CodeMemory> trampolines) => new(null, null, trampolines);
 
-    ~CodeLifetime()
+    /// <summary>Hands over code compiled after creation. The caller holds a reference, so the code cannot be freed yet.</summary>
+    public void Attach(LoadedCode code) => _code = code;
+
+    /// <summary>A reference for a user of the code, or null when the count already reached zero and the code is gone.</summary>
+    public Lease? TryAcquire()
     {
+        int count = Volatile.Read(ref _references);
+        while (count > 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _references, count + 1, count);
+            if (seen == count) return new Lease(this);
+            count = seen;
+        }
+        return null;
+    }
+
+    /// <summary>Drops one reference; the last one frees the code.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) != 0) return;
+        Free();
+        GC.SuppressFinalize(this);
+    }
+
+    ~CodeLifetime() => Free();
+
+    private void Free()
+    {
+        if (Interlocked.Exchange(ref _freed, 1) != 0) return;
         try
         {
             if (_code is { } code)
@@ -45,7 +78,15 @@ internal sealed class CodeLifetime
         }
         catch
         {
-            // A finalizer must not throw; what could not be freed stays mapped, as it would without this object.
+            // Runs from a finalizer too, which must not throw; what could not be freed stays mapped.
         }
+    }
+
+    /// <summary>One reference, released once by <see cref="Dispose"/> (a store owns it until the store is disposed).</summary>
+    internal sealed class Lease(CodeLifetime lifetime) : IDisposable
+    {
+        private CodeLifetime? _lifetime = lifetime;
+
+        public void Dispose() => Interlocked.Exchange(ref _lifetime, null)?.Release();
     }
 }

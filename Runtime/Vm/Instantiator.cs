@@ -21,6 +21,8 @@ internal static unsafe class Instantiator
         var engine = store.Engine;
         if (!ReferenceEquals(module.Engine, engine))
             throw new ArgumentException("the module was created with another engine than the store's");
+        // Before anything else: a disposed module's code may be gone.
+        store.Own(module.AcquireCode());
         if (imports.Length != info.Imports.Count)
             throw new LinkException($"the module has {info.Imports.Count} import(s), {imports.Length} were given");
 
