@@ -32,8 +32,30 @@ public sealed partial class Engine : IDisposable
         _trampolineLifetime = CodeLifetime.ForTrampolines(_exitTrampolines.Values);
     }
 
-    /// <summary>Unmaps the exit trampolines once this engine is unreachable (so no store or module of it is).</summary>
+    /// <summary>Unmaps the exit trampolines once neither this engine nor a store of it uses them.</summary>
     private readonly CodeLifetime _trampolineLifetime;
+
+    private int _disposed;
+
+    /// <summary>Whether the exit trampolines have been unmapped (the engine and all its stores disposed).</summary>
+    internal bool SharedCodeFreed => _trampolineLifetime.IsFreed;
+
+    /// <summary>A reference to the engine's shared code for a new store, held until the store is disposed.</summary>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
+    internal CodeLifetime.Lease AcquireCode()
+    {
+        ThrowIfDisposed();
+        return _trampolineLifetime.TryAcquire() ?? throw Disposed();
+    }
+
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
+    internal void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0) throw Disposed();
+    }
+
+    private ObjectDisposedException Disposed() =>
+        new(nameof(Engine), "the engine was disposed; create stores and modules with an engine that is still alive");
 
     /// <summary>A copy of the settings this engine was created with.</summary>
     public Config Config { get; }
@@ -100,8 +122,14 @@ public sealed partial class Engine : IDisposable
     internal unsafe nint EpochAddress => (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _epoch[0]);
 
     /// <summary>
-    /// Releases the engine. Modules created from it must not be used afterwards. With pooling allocation the pools'
-    /// address space is released once the last store still using a slot is disposed.
+    /// Releases the engine: no store or module can be created from it afterwards. Stores that already exist keep
+    /// working, and what they use (the shared host-call code, with pooling allocation the pools' address space) is
+    /// released when the last of them is disposed. Calling it again does nothing.
     /// </summary>
-    public void Dispose() => DisposeAllocator();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        DisposeAllocator();
+        _trampolineLifetime.Release();
+    }
 }

@@ -23,6 +23,7 @@ public sealed class Module : IDisposable
 {
     private Module(Engine engine, ModuleInfo info, string? name, LoadedArtifact? artifact = null)
     {
+        engine.ThrowIfDisposed();
         Engine = engine;
         Info = info;
         Name = artifact is not null ? artifact.Name : name ?? info.Names.ModuleName;
@@ -240,6 +241,7 @@ public sealed class Module : IDisposable
     public static Module Deserialize(Engine engine, ReadOnlySpan<byte> bytes)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        engine.ThrowIfDisposed();
         if (bytes.IsEmpty) throw new InvalidArtifactException("the input is empty");
         return FromArtifact(engine, MappedArtifactFile.FromBytes(bytes));
     }
@@ -257,6 +259,7 @@ public sealed class Module : IDisposable
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(path);
+        engine.ThrowIfDisposed();
         return FromArtifact(engine, MappedArtifactFile.Open(path));
     }
 

@@ -31,6 +31,7 @@ public abstract unsafe partial class Store : IDisposable
     private protected Store(Engine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        _owned.Add(engine.AcquireCode());
         Engine = engine;
         Context = Alloc(VMStoreContextLayout.Size);
         HostCaller = new Caller(this, null);
@@ -231,6 +232,7 @@ public abstract unsafe partial class Store : IDisposable
 public sealed partial class Store<T> : Store
 {
     /// <summary>Creates a store in <paramref name="engine"/> holding <paramref name="data"/>.</summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="engine"/> was disposed.</exception>
     public Store(Engine engine, T data) : base(engine) => Data = data;
 
     /// <summary>The user data.</summary>

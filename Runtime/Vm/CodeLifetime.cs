@@ -52,6 +52,9 @@ internal sealed class CodeLifetime
         return null;
     }
 
+    /// <summary>Whether the code has been freed.</summary>
+    public bool IsFreed => Volatile.Read(ref _freed) != 0;
+
     /// <summary>Drops one reference; the last one frees the code.</summary>
     public void Release()
     {
