@@ -10,9 +10,17 @@ namespace Sharptime;
 /// Not thread-safe: use a store from one thread at a time. Dispose it to free everything it owns.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Dispose every store. One that is never disposed keeps its memories, tables and native state, and the code of its
+/// modules, until the process exits: compiled code holds handles to its instances and functions, so the garbage
+/// collector never finds it unreachable. That is deliberate: a collector-driven release could unmap a memory while a
+/// span from <see cref="Memory.GetSpan()"/> still points into it.
+/// </para>
+/// <para>
 /// A store, and every object that belongs to it (instances, functions, memories, tables, globals), may move to another
 /// thread between calls, but must never be used from two threads at once; its <see cref="Limiter"/> is called on the
 /// thread using the store. Many stores may run on many threads at once.
+/// </para>
 /// </remarks>
 public abstract unsafe partial class Store : IDisposable
 {
