@@ -248,8 +248,9 @@ public sealed class Module : IDisposable
 
     /// <summary>
     /// Loads a module from an artifact file by mapping it: the text is made executable where it lies in the mapping
-    /// and memory images are mapped copy-on-write from the file, so nothing is copied or recompiled. The file should
-    /// not be modified while the module is in use.
+    /// and memory images are mapped copy-on-write from the file, so nothing is copied or recompiled. On a noexec mount
+    /// the text cannot run where it lies and is copied into private executable memory instead. The file should not be
+    /// modified while the module is in use.
     /// </summary>
     /// <remarks>The same trust warning as <see cref="Deserialize"/> applies: an artifact is native code.</remarks>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>

@@ -64,10 +64,11 @@ internal static unsafe class ArtifactLoader
         var compiled = CodeLayoutSection.Decode(Slice(bytes, reader.Get(ArtifactFormat.FunctionsSection)), defined, (int)text.Size, addressMap, trapTable,
             faultSites, memoryTrapEntry);
 
-        if (!file.TryMakeExecutable(text.Offset, ehFrame.Offset + ehFrame.Size - text.Offset))
-            throw new InvalidArtifactException("the system refused to make the mapped text executable (is the file on a noexec mount?)");
         var image = CodeImageDescription.ForLoadedModule(compiled, (int)text.Size, info, name, engine.Config);
-        var memory = CodeMemory.InPlace(file.Address + (nint)text.Offset, (int)text.Size, file.Address + (nint)ehFrame.Offset, (int)ehFrame.Size, image);
+        // A file on a noexec mount cannot be executed where it is mapped: run a private copy of its text instead.
+        var memory = file.TryMakeExecutable(text.Offset, ehFrame.Offset + ehFrame.Size - text.Offset)
+            ? CodeMemory.InPlace(file.Address + (nint)text.Offset, (int)text.Size, file.Address + (nint)ehFrame.Offset, (int)ehFrame.Size, image)
+            : CodeMemory.Copy(Slice(bytes, text), Slice(bytes, ehFrame), image);
         var code = new LoadedCode(compiled, memory, info, name);
         CodeRegistry.Register(code);
         return new LoadedArtifact(info, name, code, images, file);

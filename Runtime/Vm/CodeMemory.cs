@@ -19,9 +19,19 @@ internal sealed class CodeMemory : IDisposable
     private nint _gdbEntry;
     private UnwindTable? _unwindTable;
 
-    public CodeMemory(ReadOnlySpan<byte> code, CodeImageInfo? image = null)
+    public CodeMemory(ReadOnlySpan<byte> code, CodeImageInfo? image = null) : this(code, image?.EhFrame ?? [], image)
     {
-        var ehFrame = image?.EhFrame ?? [];
+    }
+
+    /// <summary>
+    /// A private copy of text and <c>.eh_frame</c> that already sit together in another mapping (at
+    /// <see cref="EhFrameWriter.PlacementAfter"/>(text length) from the text), for when that mapping cannot be made
+    /// executable where it lies.
+    /// </summary>
+    public static CodeMemory Copy(ReadOnlySpan<byte> code, ReadOnlySpan<byte> ehFrame, CodeImageInfo? image) => new(code, ehFrame, image);
+
+    private CodeMemory(ReadOnlySpan<byte> code, ReadOnlySpan<byte> ehFrame, CodeImageInfo? image)
+    {
         int ehFrameOffset = ehFrame.Length > 0 ? EhFrameWriter.PlacementAfter(code.Length) : code.Length;
         _length = NativeMethods.RoundUpToPage((nuint)Math.Max(ehFrameOffset + ehFrame.Length, 1));
         _address = NativeMethods.Map(_length, NativeMethods.ProtRead | NativeMethods.ProtWrite);
