@@ -70,14 +70,16 @@ internal sealed class RequiresUserNamespacesFactAttribute : FactAttribute
         if (!OperatingSystem.IsLinux()) return "needs Linux user namespaces";
         try
         {
-            var start = new ProcessStartInfo("unshare", ["--user", "--map-root-user", "--mount", "true"])
+            // The same mount the test makes: containers may allow the namespace but not a tmpfs mount in it.
+            const string Mount = """d=$(mktemp -d) && mount -t tmpfs -o noexec none "$d" && umount "$d"; r=$?; rmdir "$d"; exit $r""";
+            var start = new ProcessStartInfo("unshare", ["--user", "--map-root-user", "--mount", "sh", "-c", Mount])
             {
                 UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
             };
             using var process = Process.Start(start)!;
             string error = process.StandardError.ReadToEnd();
             process.WaitForExit();
-            return process.ExitCode == 0 ? null : $"unshare --user --mount is not permitted here: {error.Trim()}";
+            return process.ExitCode == 0 ? null : $"a tmpfs cannot be mounted in a user namespace here: {error.Trim()}";
         }
         catch (System.ComponentModel.Win32Exception e)
         {
