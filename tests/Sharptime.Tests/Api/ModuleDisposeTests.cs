@@ -89,24 +89,12 @@ public sealed class ModuleDisposeTests
         Assert.Equal(0, code.Memory.Address);
     }
 
-    [Fact]
-    public void DisposingAModuleNoStoreUsesUnmapsItsCodeAtOnce()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DisposingAModuleNoStoreUsesUnmapsItsCodeAtOnce(bool deserialized)
     {
-        var module = Module.FromText(Engine, Wat);
-        using (var store = new Store<int>(Engine, 0)) new Instance(store, module, []);
-        var code = module.Compiled!;
-        nint start = code.Start;
-
-        module.Dispose();
-
-        Assert.Null(CodeRegistry.Lookup(start));
-        Assert.Equal(0, code.Memory.Address);
-    }
-
-    [Fact]
-    public void DisposingADeserializedModuleUnmapsItsCode()
-    {
-        var module = Deserialized();
+        var module = deserialized ? Deserialized() : Module.FromText(Engine, Wat);
         using (var store = new Store<int>(Engine, 0))
             Assert.Equal('c', new Instance(store, module, []).Export<int, int>("get").Call(2));
         var code = module.Compiled!;
