@@ -39,7 +39,7 @@ public abstract unsafe partial class Store : IDisposable
     private protected Store(Engine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        _owned.Add(engine.AcquireCode());
+        engine.ThrowIfDisposed();
         Engine = engine;
         Context = Alloc(VMStoreContextLayout.Size);
         HostCaller = new Caller(this, null);

@@ -2,9 +2,10 @@ namespace Sharptime.Vm;
 
 /// <summary>
 /// Frees native code once nothing can run it any more: a module's text section (and the artifact file it was mapped
-/// from), or an engine's exit trampolines. Counted: the owner (<see cref="Module"/> or <see cref="Engine"/>) holds one
-/// reference, and every store that instantiated the module holds one through a <see cref="Lease"/>. The code is freed
-/// when the count reaches zero, or by the finalizer when the owner was never disposed and nothing reaches this object.
+/// from), or an engine's exit trampolines. Counted: the owner holds one reference (a <see cref="Module"/> releases it
+/// when disposed; an <see cref="Engine"/> never does), and every store that instantiated the module holds one through a
+/// <see cref="Lease"/>. The code is freed when the count reaches zero, or by the finalizer once nothing reaches this
+/// object.
 /// </summary>
 /// <remarks>
 /// Why the finalizer is safe: compiled code only runs through a store, and a store roots every instance it holds
@@ -51,9 +52,6 @@ internal sealed class CodeLifetime
         }
         return null;
     }
-
-    /// <summary>Whether the code has been freed.</summary>
-    public bool IsFreed => Volatile.Read(ref _freed) != 0;
 
     /// <summary>Drops one reference; the last one frees the code.</summary>
     public void Release()
