@@ -68,19 +68,7 @@ internal sealed partial class ComponentEncoder
             case "record":
             {
                 b.Byte(0x72);
-                var fields = new ByteBuffer();
-                uint n = 0;
-                while (At("field"))
-                {
-                    Next();
-                    Next();
-                    fields.Vec(Name());
-                    ValType(fields);
-                    ExpectRParen();
-                    n++;
-                }
-                b.U32(n);
-                b.Bytes(fields.Span);
+                NamedValTypes(b, "field");
                 break;
             }
             case "variant":
@@ -301,23 +289,29 @@ internal sealed partial class ComponentEncoder
         }
     }
 
-    /// <summary>After <c>(func</c>: <c>async? (param "n" t)* (result t)?</c>, without the closing parenthesis.</summary>
-    private void FuncType(ByteBuffer b)
+    /// <summary><c>(keyword "n" t)*</c> as a vector of (name, value type) pairs.</summary>
+    private void NamedValTypes(ByteBuffer b, string keyword)
     {
-        b.Byte(TryKeyword("async") ? (byte)0x43 : (byte)0x40);
-        var ps = new ByteBuffer();
+        var entries = new ByteBuffer();
         uint n = 0;
-        while (At("param"))
+        while (At(keyword))
         {
             Next();
             Next();
-            ps.Vec(Name());
-            ValType(ps);
+            entries.Vec(Name());
+            ValType(entries);
             ExpectRParen();
             n++;
         }
         b.U32(n);
-        b.Bytes(ps.Span);
+        b.Bytes(entries.Span);
+    }
+
+    /// <summary>After <c>(func</c>: <c>async? (param "n" t)* (result t)?</c>, without the closing parenthesis.</summary>
+    private void FuncType(ByteBuffer b)
+    {
+        b.Byte(TryKeyword("async") ? (byte)0x43 : (byte)0x40);
+        NamedValTypes(b, "param");
         if (At("result"))
         {
             Next();

@@ -418,24 +418,30 @@ internal sealed partial class ComponentEncoder : TokenParser
         EmitInlineExports(exports, Sort.CoreModule, Define(Sort.CoreModule, id, open));
     }
 
+    /// <summary>An inline import of a component or instance, whose type body opens its own scope.</summary>
+    private void InlineImportWithScope(Sort sort, Token open)
+    {
+        var name = ImportName();
+        var desc = new ByteBuffer();
+        Enter();
+        try
+        {
+            ExternTypeBody(sort, desc, open);
+        }
+        finally
+        {
+            Leave();
+        }
+        EmitImport(name, desc);
+    }
+
     private void NestedComponent(Token open)
     {
         string? id = OptionalId();
         var exports = InlineExports();
         if (AtInlineImport())
         {
-            var name = ImportName();
-            var desc = new ByteBuffer();
-            Enter();
-            try
-            {
-                ExternTypeBody(Sort.Component, desc, open);
-            }
-            finally
-            {
-                Leave();
-            }
-            EmitImport(name, desc);
+            InlineImportWithScope(Sort.Component, open);
             EmitInlineExports(exports, Sort.Component, Define(Sort.Component, id, open));
             return;
         }
@@ -614,18 +620,7 @@ internal sealed partial class ComponentEncoder : TokenParser
         var exports = InlineExports();
         if (AtInlineImport())
         {
-            var name = ImportName();
-            var desc = new ByteBuffer();
-            Enter();
-            try
-            {
-                ExternTypeBody(Sort.Instance, desc, open);
-            }
-            finally
-            {
-                Leave();
-            }
-            EmitImport(name, desc);
+            InlineImportWithScope(Sort.Instance, open);
         }
         else
         {
